@@ -1,0 +1,51 @@
+"""Dutch formats, in one place, for everything a person reads: pages, mails, documents.
+
+    format_money(Decimal("1234.56"))  -> "€ 1.234,56"
+    format_date(date(2026, 11, 28))   -> "28 november 2026"
+    format_postcode("1234ab")         -> "1234 AB"
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from babel.dates import format_date as _babel_date
+from babel.dates import format_datetime as _babel_datetime
+from babel.numbers import format_decimal as _babel_decimal
+
+LOCALE = "nl_NL"
+
+
+def format_money(amount: Decimal) -> str:
+    """Euros with a dot for thousands and a comma for cents: `€ 1.234,56`.
+
+    A normal space follows the sign, so the text is the same in Word, PDF and HTML.
+    """
+    if not isinstance(amount, Decimal):
+        raise TypeError("money must be a Decimal")
+    number = _babel_decimal(amount, format="#,##0.00", locale=LOCALE)
+    if number.startswith("-"):
+        return f"-€ {number[1:]}"
+    return f"€ {number}"
+
+
+def format_date(day: dt.date) -> str:
+    """A date written out: `28 november 2026`."""
+    return _babel_date(day, format="d MMMM y", locale=LOCALE)
+
+
+def format_datetime(moment: dt.datetime) -> str:
+    """A moment for timelines: `28 november 2026 om 14:05`."""
+    return _babel_datetime(moment, format="d MMMM y 'om' HH:mm", locale=LOCALE)
+
+
+def format_percentage(value: Decimal) -> str:
+    """A percentage with a Dutch decimal comma: `12,5%`."""
+    return f"{_babel_decimal(value, format='#,##0.##', locale=LOCALE)}%"
+
+
+def format_postcode(postcode: str) -> str:
+    """Four digits, a space, two capitals: `1234 AB`."""
+    compact = postcode.replace(" ", "").upper()
+    return f"{compact[:4]} {compact[4:]}"

@@ -1,0 +1,185 @@
+"""Reference data kept by NVSI staff in TOML files: catalogue, fee schedule, association.
+
+`load_reference(folder)` reads and checks the three files at start. A broken file raises
+`ReferenceDataError` with one message naming the file, the entry and the field, so that the
+person who edited it can find the mistake.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+import tomllib
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel
+from pydantic import ConfigDict
+from pydantic import Field
+from pydantic import StringConstraints
+from pydantic import ValidationError
+from pydantic import field_validator
+
+CATALOGUE_FILE = "catalogue.toml"
+FEES_FILE = "fees.toml"
+ASSOCIATION_FILE = "association.toml"
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Amount = Annotated[Decimal, Field(ge=0, decimal_places=2)]
+SOLUTION_CODE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+class ReferenceDataError(Exception):
+    """A reference data file is missing or wrong; the message says where."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ProcessingSpec(_Strict):
+    """What a solution does with personal data (GDPR art. 28(3)), for the DPA annex."""
+
+    data_subjects: list[Text] = Field(min_length=1)
+    personal_data: list[Text] = Field(min_length=1)
+    special_categories: bool
+    bsn: bool
+    purposes: list[Text] = Field(min_length=1)
+    retention: Text
+    sub_processors: list[Text]
+    security: list[Text] = Field(min_length=1)
+
+
+class Solution(_Strict):
+    code: str
+    name: Text
+    description: Text
+    supplier: Text
+    processing: ProcessingSpec
+
+
+class SurchargeKind(enum.StrEnum):
+    PERCENTAGE = "percentage"
+    FIXED = "fixed"
+
+
+class Surcharge(_Strict):
+    """The ALV's surcharge for office costs/general services (bureaukosten/algemene diensten)."""
+
+    kind: SurchargeKind
+    value: Amount
+
+
+class SolutionFees(_Strict):
+    licence: Amount
+    management: Amount
+
+
+class FeeYear(_Strict):
+    alv_decision: Text
+    surcharge: Surcharge
+    solutions: dict[str, SolutionFees]
+
+
+class BoardMember(_Strict):
+    name: Text
+    role: Text
+    email: Text
+
+
+class Voorwaarden(_Strict):
+    version: Text
+    adopted: dt.date
+
+
+class Association(_Strict):
+    name: Text
+    short_name: Text
+    street: Text
+    postcode: Text
+    city: Text
+    kvk: Annotated[str, StringConstraints(pattern=r"^\d{8}$")]
+    email: Text
+    website: Text
+    iban: Text
+    board: list[BoardMember] = Field(min_length=1)
+    voorwaarden: Voorwaarden
+
+    @field_validator("name")
+    @classmethod
+    def _full_name(cls, value: str) -> str:
+        if value != "Nederlandse Vereniging voor Sociale Innovatie":
+            raise ValueError("de naam moet 'Nederlandse Vereniging voor Sociale Innovatie' zijn")
+        return value
+
+
+class _CatalogueFile(_Strict):
+    solutions: dict[str, Solution]
+
+
+class _FeesFile(_Strict):
+    years: dict[int, FeeYear]
+
+
+@dataclass(frozen=True)
+class ReferenceData:
+    """Everything the rules and the documents need from config/."""
+
+    solutions: dict[str, Solution]
+    fee_years: dict[int, FeeYear]
+    association: Association
+
+    def solution(self, code: str) -> Solution:
+        """Return the solution with this code; raise KeyError for an unknown one."""
+        return self.solutions[code]
+
+
+def load_reference(folder: Path) -> ReferenceData:
+    """Read and check the three reference files in `folder`.
+
+    Raises ReferenceDataError naming the file, the entry and the field that is wrong.
+    """
+    raw_catalogue = _read(folder / CATALOGUE_FILE)
+    for code, entry in (raw_catalogue.get("solutions") or {}).items():
+        if isinstance(entry, dict):
+            entry.setdefault("code", code)
+    catalogue = _parse(_CatalogueFile, raw_catalogue, folder / CATALOGUE_FILE)
+    fees = _parse(_FeesFile, _read(folder / FEES_FILE), folder / FEES_FILE)
+    association = _parse(Association, _read(folder / ASSOCIATION_FILE), folder / ASSOCIATION_FILE)
+
+    for code in catalogue.solutions:
+        if not SOLUTION_CODE.match(code):
+            raise ReferenceDataError(
+                f"{CATALOGUE_FILE}: solutions.{code}: de code mag alleen kleine letters, "
+                "cijfers en streepjes bevatten"
+            )
+    for year, fee_year in fees.years.items():
+        for code in fee_year.solutions:
+            if code not in catalogue.solutions:
+                raise ReferenceDataError(
+                    f"{FEES_FILE}: years.{year}.solutions.{code}: onbekende oplossing "
+                    f"(bekend zijn: {', '.join(sorted(catalogue.solutions))})"
+                )
+    return ReferenceData(catalogue.solutions, fees.years, association)
+
+
+def _read(path: Path) -> dict:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ReferenceDataError(f"{path.name}: bestand ontbreekt in {path.parent}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ReferenceDataError(f"{path.name}: geen geldige TOML ({exc})") from None
+
+
+def _parse(model: type[BaseModel], data: dict, path: Path):
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise ReferenceDataError(f"{path.name}: {where}: {first['msg']}") from None

@@ -1,0 +1,101 @@
+"""The package state machine: which transitions are allowed, checked in one place.
+
+concept → klaar → [wacht_op_raad → besluit_genomen] → verzonden → deels_ondertekend →
+ondertekend → gearchiveerd; or geweigerd, verlopen, ingetrokken, mislukt.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class PackageState(enum.StrEnum):
+    CONCEPT = "concept"
+    KLAAR = "klaar"
+    WACHT_OP_RAAD = "wacht_op_raad"
+    BESLUIT_GENOMEN = "besluit_genomen"
+    VERZONDEN = "verzonden"
+    DEELS_ONDERTEKEND = "deels_ondertekend"
+    ONDERTEKEND = "ondertekend"
+    GEARCHIVEERD = "gearchiveerd"
+    GEWEIGERD = "geweigerd"
+    VERLOPEN = "verlopen"
+    INGETROKKEN = "ingetrokken"
+    MISLUKT = "mislukt"
+
+    @property
+    def label(self) -> str:
+        return LABELS[self]
+
+    @property
+    def is_final(self) -> bool:
+        return self in FINAL
+
+
+LABELS = {
+    PackageState.CONCEPT: "Concept",
+    PackageState.KLAAR: "Documenten klaar",
+    PackageState.WACHT_OP_RAAD: "Wacht op de raad",
+    PackageState.BESLUIT_GENOMEN: "Collegebesluit genomen",
+    PackageState.VERZONDEN: "Verzonden",
+    PackageState.DEELS_ONDERTEKEND: "Deels ondertekend",
+    PackageState.ONDERTEKEND: "Ondertekend",
+    PackageState.GEARCHIVEERD: "Gearchiveerd",
+    PackageState.GEWEIGERD: "Geweigerd",
+    PackageState.VERLOPEN: "Verlopen",
+    PackageState.INGETROKKEN: "Ingetrokken",
+    PackageState.MISLUKT: "Mislukt",
+}
+
+S = PackageState
+FINAL = frozenset({S.GEARCHIVEERD, S.GEWEIGERD, S.VERLOPEN, S.INGETROKKEN})
+
+TRANSITIONS: dict[PackageState, frozenset[PackageState]] = {
+    S.CONCEPT: frozenset({S.KLAAR, S.MISLUKT, S.INGETROKKEN}),
+    S.KLAAR: frozenset({S.WACHT_OP_RAAD, S.VERZONDEN, S.MISLUKT, S.INGETROKKEN}),
+    S.WACHT_OP_RAAD: frozenset({S.BESLUIT_GENOMEN, S.INGETROKKEN}),
+    S.BESLUIT_GENOMEN: frozenset({S.VERZONDEN, S.MISLUKT, S.INGETROKKEN}),
+    S.VERZONDEN: frozenset(
+        {S.DEELS_ONDERTEKEND, S.ONDERTEKEND, S.GEWEIGERD, S.VERLOPEN, S.INGETROKKEN, S.MISLUKT}
+    ),
+    S.DEELS_ONDERTEKEND: frozenset({S.ONDERTEKEND, S.GEWEIGERD, S.VERLOPEN, S.INGETROKKEN}),
+    S.ONDERTEKEND: frozenset({S.GEARCHIVEERD}),
+    # A failed step can be tried again: documents remade, or the send repeated.
+    S.MISLUKT: frozenset({S.KLAAR, S.VERZONDEN, S.INGETROKKEN}),
+    S.GEARCHIVEERD: frozenset(),
+    S.GEWEIGERD: frozenset(),
+    S.VERLOPEN: frozenset(),
+    S.INGETROKKEN: frozenset(),
+}
+
+# How far a package has come in signing; provider events never lower it.
+SIGNING_PROGRESS = {
+    S.VERZONDEN: 1,
+    S.DEELS_ONDERTEKEND: 2,
+    S.ONDERTEKEND: 3,
+    S.GEARCHIVEERD: 4,
+}
+
+
+class TransitionError(ValueError):
+    """A transition the state machine does not allow; the message is Dutch."""
+
+
+def check_transition(current: PackageState, target: PackageState) -> None:
+    """Raise TransitionError unless `current` may move to `target`."""
+    if target not in TRANSITIONS[current]:
+        raise TransitionError(
+            f"Een pakket in de status '{current.label}' kan niet naar '{target.label}'."
+        )
+
+
+def is_stale(current: PackageState, target: PackageState) -> bool:
+    """True when a signing event for `target` comes too late to change `current`.
+
+    A late 'delivered' after 'completed', or any event after an end state, changes nothing.
+    """
+    if current in FINAL:
+        return True
+    now = SIGNING_PROGRESS.get(current)
+    then = SIGNING_PROGRESS.get(target)
+    return now is not None and then is not None and then <= now
