@@ -1,0 +1,105 @@
+"""Tekenklaar: the NVSI's contract service.
+
+`create_app(settings=None)` is the only place extensions are wired and blueprints registered.
+Nothing is created at import time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from flask import Flask
+
+from app.domain.reference import load_reference
+from config.settings import Settings
+from config.settings import load_settings
+
+MIGRATIONS = Path(__file__).resolve().parent / "store" / "migrations"
+
+
+def create_app(settings: Settings | dict | None = None) -> Flask:
+    """Build the Flask app from settings (a Settings, a dict of overrides, or the environment).
+
+    Raises SettingsError or ReferenceDataError with a message naming what is wrong.
+    """
+    if not isinstance(settings, Settings):
+        settings = load_settings(**(settings or {}))
+    reference = load_reference(settings.data_dir)
+
+    app = Flask(__name__, instance_path=str(settings.instance_path), static_folder=None)
+    settings.instance_path.mkdir(parents=True, exist_ok=True)
+    _configure(app, settings)
+    _configure_logging(settings)
+    _configure_extensions(app, settings, reference)
+    _register_blueprints(app)
+    _register_cli(app)
+    _register_template_helpers(app)
+    return app
+
+
+def _configure(app: Flask, settings: Settings) -> None:
+    app.config.update(
+        SECRET_KEY=settings.secret(),
+        SQLALCHEMY_DATABASE_URI=settings.database_url,
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        TESTING=settings.environment == "testing",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.session_cookie_secure,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SECURE=settings.session_cookie_secure,
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=8),
+        MAX_CONTENT_LENGTH=25 * 1024 * 1024,
+        WTF_CSRF_TIME_LIMIT=None,
+    )
+
+
+def _configure_logging(settings: Settings) -> None:
+    from app.logs import configure_logging
+
+    configure_logging(settings.log_format, settings.log_level)
+
+
+def _configure_extensions(app: Flask, settings: Settings, reference) -> None:
+    from app.extensions import csrf
+    from app.extensions import db
+    from app.extensions import login
+    from app.extensions import migrate
+    from app.runtime import Runtime
+    from app.store.storage import make_store
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS))
+    login.init_app(app)
+    csrf.init_app(app)
+    app.extensions["tekenklaar"] = Runtime(settings, reference, make_store(settings))
+
+    from app.store import models  # noqa: F401  (registers the tables with db.metadata)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app import api
+    from app import web
+    from app import webhooks
+    from app.extensions import csrf
+
+    app.register_blueprint(web.bp)
+    app.register_blueprint(api.bp, url_prefix="/api/v1")
+    app.register_blueprint(webhooks.bp, url_prefix="/webhooks")
+    csrf.exempt(api.bp)
+    csrf.exempt(webhooks.bp)
+
+
+def _register_cli(app: Flask) -> None:
+    from app import cli
+
+    cli.init_app(app)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from app.domain import formatting
+
+    app.jinja_env.filters["geld"] = formatting.format_money
+    app.jinja_env.filters["datum"] = formatting.format_date
+    app.jinja_env.filters["tijdstip"] = formatting.format_datetime

@@ -1,0 +1,69 @@
+"""Command-line tasks: `flask users create`, `flask tokens create`, `flask demo`."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+import sqlalchemy as sa
+from flask import Flask
+from flask.cli import AppGroup
+from flask.cli import with_appcontext
+
+from app.extensions import db
+
+users = AppGroup("users", help="Medewerkers die kunnen inloggen.")
+tokens = AppGroup("tokens", help="API-tokens voor andere NVSI-systemen.")
+
+
+@users.command("create")
+@click.option("--email", prompt="E-mailadres")
+@click.option("--name", prompt="Naam")
+@click.password_option("--password", prompt="Wachtwoord", confirmation_prompt="Nogmaals")
+def create_user_command(email: str, name: str, password: str) -> None:
+    """Maak een medewerker aan die kan inloggen."""
+    from app.domain.validation import InputError
+    from app.services.accounts import AccountError
+    from app.services.accounts import create_user
+
+    try:
+        user = create_user(email, name, password)
+    except (AccountError, InputError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Medewerker {user.id} aangemaakt.")
+
+
+@tokens.command("create")
+@click.argument("name")
+def create_token_command(name: str) -> None:
+    """Maak een API-token aan; het wordt één keer getoond."""
+    from app.services.accounts import create_token
+
+    click.echo(create_token(name))
+
+
+@click.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Laad voorbeeldorganisaties met overeenkomsten, voorbeeldpakketten en een demo-account."""
+    from app.runtime import runtime
+    from app.services.demo import load_demo
+
+    if runtime().settings.environment == "production":
+        raise click.ClickException("Voorbeeldgegevens worden niet in productie geladen.")
+    summary = load_demo(today=dt.date.today())
+    click.echo(summary)
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(users)
+    app.cli.add_command(tokens)
+    app.cli.add_command(demo_command)
+    app.cli.add_command(wait_db_command)
+
+
+@click.command("wait-db", hidden=True)
+@with_appcontext
+def wait_db_command() -> None:
+    """Check the database answers (used by scripts)."""
+    db.session.execute(sa.text("SELECT 1"))

@@ -1,0 +1,47 @@
+"""What one app instance shares between requests and jobs: settings, reference data, stores.
+
+`create_app` builds a Runtime and keeps it at `app.extensions["tekenklaar"]`; service
+functions reach it with `runtime()`. Heavy parts (the PDF converter, provider clients) are
+made on first use.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Any
+
+from flask import current_app
+
+from app.domain.reference import ReferenceData
+from app.store.files import DocumentStore
+from config.settings import Settings
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    reference: ReferenceData
+    store: DocumentStore
+    _lazy: dict[str, Any] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def lazy(self, name: str, factory):
+        """Return the shared object `name`, made by `factory()` the first time."""
+        with self._lock:
+            if name not in self._lazy:
+                self._lazy[name] = factory()
+            return self._lazy[name]
+
+    def close(self) -> None:
+        for value in self._lazy.values():
+            closer = getattr(value, "close", None)
+            if closer is not None:
+                closer()
+        self._lazy.clear()
+
+
+def runtime() -> Runtime:
+    """The Runtime of the current app (needs an app context)."""
+    return current_app.extensions["tekenklaar"]

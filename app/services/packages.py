@@ -1,0 +1,263 @@
+"""Making a package: apply the rules to checked input and store it in state `concept`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from app.domain.facts import PackageFacts
+from app.domain.organisations import Address
+from app.domain.organisations import Involvement
+from app.domain.organisations import Organisation as OrganisationValue
+from app.domain.organisations import OrgKind
+from app.domain.organisations import Person
+from app.domain.rules import OnFile
+from app.domain.rules import PackagePlan
+from app.domain.rules import PackageRequest
+from app.domain.rules import plan_package
+from app.domain.states import PackageState
+from app.extensions import db
+from app.runtime import runtime
+from app.services import timeline
+from app.services.intake import NewPackage
+from app.store.models import Agreement
+from app.store.models import ContactPerson
+from app.store.models import Document
+from app.store.models import Organisation
+from app.store.models import Package
+from app.store.models import PackageSolution
+from app.store.models import Signer
+
+REGISTRATION_AGREEMENT = {
+    Involvement.LID: "registratie_lid",
+    Involvement.PARTICIPANT: "registratie_participant",
+}
+VWO_AGREEMENT = "verwerkersovereenkomst"
+GEBRUIK_AGREEMENT = "gebruiksovereenkomst"
+
+
+class NotFound(LookupError):
+    """No such organisation or package; the message is Dutch."""
+
+
+def on_file_for(agreements: Iterable[Agreement]) -> OnFile:
+    """What an organisation already has on file, from its recorded agreements."""
+    registered_as = registered_on = vwo_on = None
+    contracted: dict[str, dt.date] = {}
+    for agreement in agreements:
+        if agreement.kind == REGISTRATION_AGREEMENT[Involvement.LID]:
+            registered_as, registered_on = Involvement.LID, agreement.signed_on
+        elif agreement.kind == REGISTRATION_AGREEMENT[Involvement.PARTICIPANT]:
+            if registered_as is not Involvement.LID:
+                registered_as, registered_on = Involvement.PARTICIPANT, agreement.signed_on
+        elif agreement.kind == VWO_AGREEMENT:
+            vwo_on = agreement.signed_on
+        elif agreement.kind == GEBRUIK_AGREEMENT:
+            contracted[agreement.solution_code] = agreement.signed_on
+    return OnFile(registered_as, registered_on, vwo_on, contracted)
+
+
+def find_organisation(new: NewPackage) -> Organisation | None:
+    """The stored organisation the input points at, or None for a new one.
+
+    Raises NotFound for an organisation id that does not exist.
+    """
+    if new.organisation_id is not None:
+        organisation = db.session.get(Organisation, new.organisation_id)
+        if organisation is None:
+            raise NotFound("Deze organisatie bestaat niet (meer).")
+        return organisation
+    if new.organisation and new.organisation.cbs_code:
+        return db.session.scalar(
+            sa.select(Organisation).where(Organisation.cbs_code == new.organisation.cbs_code)
+        )
+    return None
+
+
+def preview(new: NewPackage) -> PackagePlan:
+    """The documents, skipped documents, fees and warnings the package would get; writes nothing.
+
+    Raises RuleError or NotFound.
+    """
+    organisation = find_organisation(new)
+    kind = OrgKind(organisation.kind) if organisation else new.organisation.kind
+    on_file = on_file_for(organisation.agreements if organisation else [])
+    return plan_package(_request(new, kind), on_file, runtime().reference)
+
+
+def create_package(new: NewPackage, actor: str) -> Package:
+    """Apply the rules and store the package in state `concept`; return it.
+
+    Stores the planned documents, the signers (the organisation's signatory first, then the
+    NVSI board), the fees, and the first timeline event. Raises RuleError or NotFound and then
+    changes nothing.
+    """
+    organisation = find_organisation(new)
+    kind = OrgKind(organisation.kind) if organisation else new.organisation.kind
+    on_file = on_file_for(organisation.agreements if organisation else [])
+    plan = plan_package(_request(new, kind), on_file, runtime().reference)
+    try:
+        if organisation is None:
+            organisation = _add_organisation(new)
+        package = _store(new, organisation, plan, actor)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return package
+
+
+def _request(new: NewPackage, kind: OrgKind) -> PackageRequest:
+    return PackageRequest(kind, new.involvement, new.solutions,
+                          new.participant_warning_acknowledged)
+
+
+def _add_organisation(new: NewPackage) -> Organisation:
+    details = new.organisation
+    organisation = Organisation(
+        name=details.name, kind=details.kind.value, cbs_code=details.cbs_code, kvk=details.kvk,
+        oin=details.oin, street=details.address.street, postcode=details.address.postcode,
+        city=details.address.city,
+    )
+    db.session.add(organisation)
+    return organisation
+
+
+def _store(new: NewPackage, organisation: Organisation, plan: PackagePlan,
+           actor: str) -> Package:
+    reference = runtime().reference
+    if new.organisation is not None:  # keep the address as typed most recently
+        organisation.street = new.organisation.address.street
+        organisation.postcode = new.organisation.address.postcode
+        organisation.city = new.organisation.address.city
+    contact = _person(organisation, new.contact)
+    signatory = _person(organisation, new.signatory)
+    package = Package(
+        reference_number=f"concept-{dt.datetime.now().timestamp()}",
+        organisation=organisation, involvement=new.involvement.value,
+        state=PackageState.CONCEPT.value, contact=contact, signatory=signatory,
+        participant_warning_acknowledged=new.participant_warning_acknowledged,
+        needs_council=plan.needs_council,
+        skipped=[{"kind": s.kind.value, "reason": s.reason, "solution": s.solution_code}
+                 for s in plan.skipped],
+        warnings=list(plan.warnings), total=plan.total, created_by=actor,
+    )
+    db.session.add(package)
+    fees = {fee.solution_code: fee for fee in plan.fees}
+    for position, item in enumerate(new.solutions):
+        fee = fees.get(item.code)
+        package.solutions.append(PackageSolution(
+            position=position, solution_code=item.code, start_date=item.start,
+            contracted=fee is not None,
+            fee_year=fee and fee.year, licence=fee and fee.licence,
+            management=fee and fee.management, surcharge=fee and fee.surcharge,
+            surcharge_kind=fee and fee.surcharge_kind.value,
+            surcharge_rate=fee and fee.surcharge_rate, alv_decision=fee and fee.alv_decision,
+            total=fee and fee.total,
+        ))
+    for position, planned in enumerate(plan.documents):
+        title = planned.kind.title
+        if planned.solution_code:
+            title = f"{title}: {reference.solution(planned.solution_code).name}"
+        package.documents.append(Document(
+            position=position, kind=planned.kind.value, solution_code=planned.solution_code,
+            start_date=planned.start, title=title, reason=planned.reason,
+            signed_required=planned.kind.is_signed,
+        ))
+    package.signers.append(Signer(order=1, party="organisatie", name=signatory.name,
+                                  email=signatory.email, role=signatory.function))
+    for order, member in enumerate(reference.association.board, start=2):
+        package.signers.append(Signer(order=order, party="nvsi", name=member.name,
+                                      email=member.email, role=member.role))
+    db.session.flush()
+    package.reference_number = f"NVSI-{package.created_at.year}-{package.id:04d}"
+    timeline.record(
+        package, actor, "aangemaakt",
+        f"Pakket aangemaakt met {len(plan.documents)} documenten"
+        + (f" (totaal per jaar {_money(plan.total)})" if plan.fees else "") + ".",
+        documents=[d.kind.value for d in plan.documents],
+        skipped=[s.kind.value for s in plan.skipped],
+    )
+    return package
+
+
+def _person(organisation: Organisation, person: Person) -> ContactPerson:
+    for existing in organisation.contacts:
+        if (existing.name, existing.function, existing.email, existing.phone) == (
+            person.name, person.function, person.email, person.phone or ""
+        ):
+            return existing
+    contact = ContactPerson(organisation=organisation, name=person.name,
+                            function=person.function, email=person.email,
+                            phone=person.phone or "")
+    db.session.add(contact)
+    return contact
+
+
+def _money(amount: Decimal) -> str:
+    from app.domain.formatting import format_money
+
+    return format_money(amount)
+
+
+def get_package(package_id: int) -> Package:
+    """The package with this id; raise NotFound otherwise."""
+    package = db.session.get(Package, package_id)
+    if package is None:
+        raise NotFound("Dit pakket bestaat niet.")
+    return package
+
+
+def plan_of(package: Package) -> PackagePlan:
+    """Re-derive the stored package's plan (documents, skipped, fees) for rendering."""
+    from app.domain.fees import Fee
+    from app.domain.reference import SurchargeKind
+    from app.domain.rules import DocumentKind
+    from app.domain.rules import PlannedDocument
+    from app.domain.rules import SkippedDocument
+
+    documents = tuple(
+        PlannedDocument(DocumentKind(d.kind), d.reason, d.solution_code, d.start_date)
+        for d in package.documents
+    )
+    skipped = tuple(
+        SkippedDocument(DocumentKind(s["kind"]), s["reason"], s.get("solution"))
+        for s in package.skipped
+    )
+    fees = tuple(
+        Fee(s.solution_code, s.fee_year, s.licence, s.management, s.surcharge,
+            SurchargeKind(s.surcharge_kind), s.surcharge_rate, s.alv_decision)
+        for s in package.solutions if s.contracted
+    )
+    return PackagePlan(documents, skipped, fees, tuple(package.warnings), package.needs_council)
+
+
+def facts_for(package: Package) -> PackageFacts:
+    """Everything the documents of this package are made from."""
+    settings = runtime().settings
+    org = package.organisation
+    address = Address(org.street or "", org.postcode or "", org.city or "")
+    organisation = OrganisationValue(org.name, OrgKind(org.kind), org.cbs_code, org.kvk,
+                                     org.oin, address)
+    contact = package.contact
+    signatory = package.signatory
+    # The on-file state as it was when the package was made: agreements from this package
+    # itself (once signed) must not make its own documents say they are skipped.
+    agreements = [a for a in org.agreements if a.package_id != package.id]
+    on_file = on_file_for(agreements)
+    return PackageFacts(
+        reference_number=package.reference_number,
+        created_on=package.created_at.date(),
+        organisation=organisation,
+        involvement=Involvement(package.involvement),
+        contact=Person(contact.name, contact.function, contact.email, contact.phone),
+        signatory=Person(signatory.name, signatory.function, signatory.email, signatory.phone),
+        plan=plan_of(package),
+        on_file=on_file,
+        reference=runtime().reference,
+        breach_notice_hours=settings.breach_notice_hours,
+        council_deadline=package.council_deadline,
+    )

@@ -1,0 +1,321 @@
+"""The data model (SQLAlchemy 2 typed mappings); works on SQLite and PostgreSQL.
+
+Organisations with their contact persons and the agreements on file; packages with their
+documents, signers, fees, state and timeline; staff users and API tokens; webhook deliveries,
+applied provider events and outgoing mail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import relationship
+
+from app.extensions import db
+
+Money = sa.Numeric(12, 2)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Organisation(db.Model):
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    cbs_code: Mapped[str | None] = mapped_column(sa.String(6), unique=True)
+    kvk: Mapped[str | None] = mapped_column(sa.String(8))
+    oin: Mapped[str | None] = mapped_column(sa.String(20))
+    street: Mapped[str | None] = mapped_column(sa.String(200))
+    postcode: Mapped[str | None] = mapped_column(sa.String(7))
+    city: Mapped[str | None] = mapped_column(sa.String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    contacts: Mapped[list[ContactPerson]] = relationship(
+        back_populates="organisation", order_by="ContactPerson.id"
+    )
+    agreements: Mapped[list[Agreement]] = relationship(
+        back_populates="organisation", order_by="Agreement.signed_on"
+    )
+    packages: Mapped[list[Package]] = relationship(
+        back_populates="organisation", order_by="Package.created_at.desc()"
+    )
+
+
+class ContactPerson(db.Model):
+    """A person at an organisation: its contact for the NVSI, or its signatory."""
+
+    __tablename__ = "contact_person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    function: Mapped[str] = mapped_column(sa.String(200))
+    email: Mapped[str] = mapped_column(sa.String(320))
+    phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="contacts")
+
+
+class Agreement(db.Model):
+    """An agreement on file: registration, verwerkersovereenkomst or gebruiksovereenkomst."""
+
+    __tablename__ = "agreement"
+    __table_args__ = (sa.UniqueConstraint("organisation_id", "kind", "solution_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(40))  # AgreementKind
+    solution_code: Mapped[str] = mapped_column(sa.String(60), default="")
+    signed_on: Mapped[dt.date]
+    package_id: Mapped[int | None] = mapped_column(sa.ForeignKey("package.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="agreements")
+
+
+class Package(db.Model):
+    __tablename__ = "package"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference_number: Mapped[str] = mapped_column(sa.String(30), unique=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
+    involvement: Mapped[str] = mapped_column(sa.String(20))
+    state: Mapped[str] = mapped_column(sa.String(30), index=True)
+    contact_id: Mapped[int] = mapped_column(sa.ForeignKey("contact_person.id"))
+    signatory_id: Mapped[int] = mapped_column(sa.ForeignKey("contact_person.id"))
+    participant_warning_acknowledged: Mapped[bool] = mapped_column(default=False)
+    needs_council: Mapped[bool] = mapped_column(default=False)
+    council_deadline: Mapped[dt.date | None]
+    college_decision_on: Mapped[dt.date | None]
+    college_decision_reference: Mapped[str | None] = mapped_column(sa.String(200))
+    skipped: Mapped[list] = mapped_column(sa.JSON, default=list)  # [{kind, reason, solution}]
+    warnings: Mapped[list] = mapped_column(sa.JSON, default=list)
+    total: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
+    provider: Mapped[str | None] = mapped_column(sa.String(40))
+    envelope_id: Mapped[str | None] = mapped_column(sa.String(200), index=True)
+    send_key: Mapped[str | None] = mapped_column(sa.String(80))  # idempotency key of the send
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
+    state_reason: Mapped[str | None] = mapped_column(sa.Text)  # why it was declined/cancelled
+    created_by: Mapped[str] = mapped_column(sa.String(200), default="systeem")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    sent_at: Mapped[dt.datetime | None]
+    signed_at: Mapped[dt.datetime | None]
+
+    organisation: Mapped[Organisation] = relationship(back_populates="packages")
+    contact: Mapped[ContactPerson] = relationship(foreign_keys=[contact_id])
+    signatory: Mapped[ContactPerson] = relationship(foreign_keys=[signatory_id])
+    solutions: Mapped[list[PackageSolution]] = relationship(
+        back_populates="package", order_by="PackageSolution.position",
+        cascade="all, delete-orphan",
+    )
+    documents: Mapped[list[Document]] = relationship(
+        back_populates="package", order_by="Document.position", cascade="all, delete-orphan"
+    )
+    signers: Mapped[list[Signer]] = relationship(
+        back_populates="package", order_by="Signer.order", cascade="all, delete-orphan"
+    )
+    events: Mapped[list[TimelineEvent]] = relationship(
+        back_populates="package", order_by="TimelineEvent.id", cascade="all, delete-orphan"
+    )
+
+
+class PackageSolution(db.Model):
+    """A solution asked for in a package, with its start date and fee as worked out."""
+
+    __tablename__ = "package_solution"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    package_id: Mapped[int] = mapped_column(sa.ForeignKey("package.id"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    solution_code: Mapped[str] = mapped_column(sa.String(60))
+    start_date: Mapped[dt.date]
+    contracted: Mapped[bool] = mapped_column(default=True)  # False: already on file, skipped
+    fee_year: Mapped[int | None]
+    licence: Mapped[Decimal | None] = mapped_column(Money)
+    management: Mapped[Decimal | None] = mapped_column(Money)
+    surcharge: Mapped[Decimal | None] = mapped_column(Money)
+    surcharge_kind: Mapped[str | None] = mapped_column(sa.String(20))
+    surcharge_rate: Mapped[Decimal | None] = mapped_column(Money)
+    alv_decision: Mapped[str | None] = mapped_column(sa.String(300))
+    total: Mapped[Decimal | None] = mapped_column(Money)
+
+    package: Mapped[Package] = relationship(back_populates="solutions")
+
+
+class Document(db.Model):
+    """One document of a package, with the keys and SHA-256 of each of its versions."""
+
+    __tablename__ = "document"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    package_id: Mapped[int] = mapped_column(sa.ForeignKey("package.id"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    solution_code: Mapped[str | None] = mapped_column(sa.String(60))
+    start_date: Mapped[dt.date | None]
+    title: Mapped[str] = mapped_column(sa.String(300))
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    signed_required: Mapped[bool] = mapped_column(default=True)
+    filename: Mapped[str | None] = mapped_column(sa.String(200))
+    template_version: Mapped[str | None] = mapped_column(sa.String(64))
+    docx_key: Mapped[str | None] = mapped_column(sa.String(300))
+    docx_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    pdf_key: Mapped[str | None] = mapped_column(sa.String(300))
+    pdf_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    made_at: Mapped[dt.datetime | None]
+    sent_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    sent_at: Mapped[dt.datetime | None]
+    signed_key: Mapped[str | None] = mapped_column(sa.String(300))
+    signed_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    signed_at: Mapped[dt.datetime | None]
+
+    package: Mapped[Package] = relationship(back_populates="documents")
+
+
+class Signer(db.Model):
+    """A person who signs a package, in order: the organisation first, then the NVSI board."""
+
+    __tablename__ = "signer"
+    __table_args__ = (sa.UniqueConstraint("package_id", "order"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    package_id: Mapped[int] = mapped_column(sa.ForeignKey("package.id"), index=True)
+    order: Mapped[int]
+    party: Mapped[str] = mapped_column(sa.String(20))  # "organisatie" or "nvsi"
+    name: Mapped[str] = mapped_column(sa.String(200))
+    email: Mapped[str] = mapped_column(sa.String(320))
+    role: Mapped[str] = mapped_column(sa.String(200))
+    state: Mapped[str] = mapped_column(sa.String(20), default="wachtend")
+    state_at: Mapped[dt.datetime | None]
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+
+    package: Mapped[Package] = relationship(back_populates="signers")
+
+    @property
+    def key(self) -> str:
+        """Our signer id as the provider sees it."""
+        return f"signer-{self.id}"
+
+
+class TimelineEvent(db.Model):
+    """One change in a package's life: who or what, when, and the details."""
+
+    __tablename__ = "timeline_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    package_id: Mapped[int] = mapped_column(sa.ForeignKey("package.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(sa.String(200))
+    kind: Mapped[str] = mapped_column(sa.String(60))
+    message: Mapped[str] = mapped_column(sa.Text)
+    state_from: Mapped[str | None] = mapped_column(sa.String(30))
+    state_to: Mapped[str | None] = mapped_column(sa.String(30))
+    details: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+
+    package: Mapped[Package] = relationship(back_populates="events")
+
+
+class AppliedEvent(db.Model):
+    """A provider event already applied to a package: the same event twice is harmless."""
+
+    __tablename__ = "applied_event"
+    __table_args__ = (sa.UniqueConstraint("provider", "dedupe_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider: Mapped[str] = mapped_column(sa.String(40))
+    dedupe_key: Mapped[str] = mapped_column(sa.String(300))
+    package_id: Mapped[int] = mapped_column(sa.ForeignKey("package.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    applied_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class WebhookDelivery(db.Model):
+    """A provider callback as it arrived (the body itself is not kept, only its hash)."""
+
+    __tablename__ = "webhook_delivery"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider: Mapped[str] = mapped_column(sa.String(40), index=True)
+    dedupe_key: Mapped[str] = mapped_column(sa.String(300), index=True)
+    envelope_id: Mapped[str | None] = mapped_column(sa.String(200))
+    package_id: Mapped[int | None] = mapped_column(sa.ForeignKey("package.id"))
+    received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    body_sha256: Mapped[str] = mapped_column(sa.String(64))
+    outcome: Mapped[str] = mapped_column(sa.String(40))  # accepted, duplicate, unknown, invalid
+    processed_at: Mapped[dt.datetime | None]
+
+
+class OutgoingMail(db.Model):
+    """A mail queued in the database first and sent after, so nothing is lost."""
+
+    __tablename__ = "outgoing_mail"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    package_id: Mapped[int | None] = mapped_column(sa.ForeignKey("package.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    recipients: Mapped[list] = mapped_column(sa.JSON)
+    subject: Mapped[str] = mapped_column(sa.String(300))
+    body_text: Mapped[str] = mapped_column(sa.Text)
+    body_html: Mapped[str] = mapped_column(sa.Text)
+    attachments: Mapped[list] = mapped_column(sa.JSON, default=list)  # [{key, filename, type}]
+    state: Mapped[str] = mapped_column(sa.String(20), default="wachtend", index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
+    next_attempt_at: Mapped[dt.datetime | None]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[dt.datetime | None]
+    message_id: Mapped[str | None] = mapped_column(sa.String(300))
+
+
+class User(db.Model):
+    """A member of NVSI staff who signs in to the pages."""
+
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(320), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    password_hash: Mapped[str] = mapped_column(sa.String(300))
+    active: Mapped[bool] = mapped_column(default=True)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[dt.datetime | None]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    # Flask-Login
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+
+class ApiToken(db.Model):
+    """A bearer token for other NVSI systems; only its SHA-256 is stored."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    token_sha256: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[dt.datetime | None]
+    revoked_at: Mapped[dt.datetime | None]

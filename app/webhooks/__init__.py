@@ -1,0 +1,5 @@
+"""Signing providers' callbacks at /webhooks/<provider>."""
+
+from app.webhooks.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,166 @@
+"""The service's settings, from environment variables (prefix TEKENKLAAR_) and a `.env` file.
+
+Defaults give the embedded mode: SQLite under instance/, documents on local disk, mail to a
+file outbox, jobs inline, wet-ink signing. A wrong value stops start-up with one Dutch message
+per wrong value that names the variable and says what is expected.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic import SecretStr
+from pydantic import ValidationError
+from pydantic import model_validator
+from pydantic_settings import BaseSettings
+from pydantic_settings import SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PREFIX = "TEKENKLAAR_"
+
+
+class SettingsError(Exception):
+    """Start-up stops: the message names each wrong variable and what it expects."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix=PREFIX,
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        validate_default=True,
+    )
+
+    # General
+    environment: Literal["development", "production", "testing"] = "development"
+    secret_key: SecretStr | None = Field(
+        default=None, description="Signs sessions and links; generated into instance/ if unset"
+    )
+    instance_path: Path = PROJECT_ROOT / "instance"
+    data_dir: Path = Field(default=PROJECT_ROOT / "config" / "data",
+                           description="Folder with catalogue.toml, fees.toml, association.toml")
+    public_url: str = Field(default="http://127.0.0.1:5000",
+                            pattern=r"^https?://[^\s/]+(/[^\s]*)?$",
+                            description="How organisations and providers reach this service")
+    log_format: Literal["text", "json"] = "text"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    # Storage
+    database_url: str | None = Field(default=None,
+                                     description="SQLAlchemy URL; default SQLite in instance/")
+    storage: Literal["local", "s3"] = "local"
+    storage_path: Path | None = None
+    s3_bucket: str | None = None
+    s3_endpoint_url: str | None = None
+    s3_region: str = "eu-west-1"
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: SecretStr | None = None
+
+    # Jobs
+    jobs: Literal["inline", "rq"] = "inline"
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    job_queue: str = "tekenklaar"
+
+    # Mail
+    mail_backend: Literal["outbox", "smtp"] = "outbox"
+    mail_from: str = "NVSI Contracten <contracten@nvsi.nl>"
+    mail_copy_to: str | None = Field(default=None,
+                                     description="NVSI address that receives completed packages")
+    mail_documents: Literal["attach", "link"] = "attach"
+    mail_link_days: int = Field(default=14, ge=1, le=90)
+    outbox_path: Path | None = None
+    smtp_host: str = "localhost"
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_starttls: bool = True
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_timeout: float = Field(default=30, gt=0)
+
+    # Documents
+    pdf_converter: Literal["unoserver", "soffice"] = "unoserver"
+    unoserver_command: str | None = None
+    unoserver_port: int = Field(default=2003, ge=1, le=65535)
+    pdf_timeout: float = Field(default=60, gt=0)
+    breach_notice_hours: int = Field(default=24, ge=1, le=72,
+                                     description="Processor informs the controller within N hours")
+    council_response_weeks: int = Field(default=6, ge=1, le=26)
+    overdue_signature_days: int = Field(default=14, ge=1, le=365)
+
+    # Signing
+    signing_provider: str = Field(default="manual", pattern=r"^[a-z][a-z0-9_]*$")
+    signhost_base_url: str = "https://api.signhost.com"
+    signhost_app_key: SecretStr | None = None
+    signhost_api_key: SecretStr | None = None
+    signhost_shared_secret: SecretStr | None = None
+    signhost_postback_authorization: SecretStr | None = None
+    validsign_base_url: str = "https://my.validsign.nl"
+    validsign_api_key: SecretStr | None = None
+    validsign_callback_key: SecretStr | None = None
+    provider_timeout: float = Field(default=30, gt=0)
+
+    # Staff sign-in
+    session_cookie_secure: bool = False
+    login_max_failures: int = Field(default=5, ge=1, le=100)
+    login_lockout_minutes: int = Field(default=15, ge=1, le=1440)
+
+    @model_validator(mode="after")
+    def _fill_paths(self) -> "Settings":
+        if self.database_url is None:
+            self.database_url = f"sqlite:///{self.instance_path / 'tekenklaar.db'}"
+        if self.storage_path is None:
+            self.storage_path = self.instance_path / "documents"
+        if self.outbox_path is None:
+            self.outbox_path = self.instance_path / "outbox"
+        if self.storage == "s3" and not self.s3_bucket:
+            raise ValueError("TEKENKLAAR_S3_BUCKET is verplicht als TEKENKLAAR_STORAGE=s3")
+        if self.environment == "production" and self.secret_key is None:
+            raise ValueError("TEKENKLAAR_SECRET_KEY is verplicht in productie")
+        return self
+
+    def secret(self) -> str:
+        """The secret key; in development one is made once and kept in instance/secret_key."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value()
+        path = self.instance_path / "secret_key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+
+_EXPECTED = {
+    "literal_error": "een van de toegestane waarden",
+    "int_parsing": "een geheel getal",
+    "float_parsing": "een getal",
+    "bool_parsing": "true of false",
+    "greater_than_equal": "een getal van minstens {ge}",
+    "less_than_equal": "een getal van hoogstens {le}",
+    "greater_than": "een getal groter dan {gt}",
+    "string_pattern_mismatch": "een waarde in de juiste vorm",
+}
+
+
+def load_settings(**overrides) -> Settings:
+    """Read the settings; raise SettingsError with one line per wrong variable."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            loc = error["loc"]
+            variable = PREFIX + str(loc[0]).upper() if loc else "instelling"
+            context = error.get("ctx") or {}
+            if error["type"] == "value_error":
+                lines.append(str(context.get("error", error["msg"])))
+                continue
+            expected = _EXPECTED.get(error["type"], error["msg"]).format(**context)
+            if error["type"] == "literal_error":
+                expected = "een van: " + str(context.get("expected", "")).replace(" or ", " of ")
+            given = error.get("input")
+            lines.append(f"{variable}: verwacht {expected}, gekregen {given!r}")
+        raise SettingsError("Ongeldige instellingen:\n  " + "\n  ".join(lines)) from None
