@@ -1,0 +1,1 @@
+"""The built-in adapters; each is imported only when the registry asks for it."""
