@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import ROUND_HALF_UP
 from decimal import Decimal
 
 from babel.dates import format_date as _babel_date
@@ -24,9 +25,12 @@ def format_money(amount: Decimal) -> str:
     """
     if not isinstance(amount, Decimal):
         raise TypeError("money must be a Decimal")
-    number = _babel_decimal(amount, format="#,##0.00", locale=LOCALE)
-    if number.startswith("-"):
-        return f"-€ {number[1:]}"
+    # Round half-up to cents like the fees do (Babel would round half-even), and never show
+    # "-€ 0,00" for an amount that rounds to zero.
+    cents = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    number = _babel_decimal(abs(cents), format="#,##0.00", locale=LOCALE)
+    if cents < 0:
+        return f"-€ {number}"
     return f"€ {number}"
 
 

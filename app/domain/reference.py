@@ -182,4 +182,44 @@ def _parse(model: type[BaseModel], data: dict, path: Path):
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
-        raise ReferenceDataError(f"{path.name}: {where}: {first['msg']}") from None
+        raise ReferenceDataError(f"{path.name}: {where}: {_dutch(first)}") from None
+
+
+# Pydantic's messages are English; the staff who edit these files read Dutch.
+_DUTCH_ERRORS = {
+    "missing": "dit veld ontbreekt",
+    "extra_forbidden": "onbekend veld (een tikfout in de naam?)",
+    "greater_than_equal": "moet {ge} of meer zijn",
+    "decimal_max_places": "gebruik hoogstens {decimal_places} cijfers achter de punt",
+    "decimal_parsing": 'geen geldig bedrag; schrijf het als tekst, bijvoorbeeld "1234.50"',
+    "decimal_type": 'geen geldig bedrag; schrijf het als tekst, bijvoorbeeld "1234.50"',
+    "string_too_short": "mag niet leeg zijn",
+    "string_type": "moet tekst zijn",
+    "string_pattern_mismatch": "heeft niet de juiste vorm ({pattern})",
+    "too_short": "moet ten minste {min_length} regel bevatten",
+    "list_type": 'moet een lijst zijn, bijvoorbeeld ["..."]',
+    "bool_parsing": "moet true of false zijn",
+    "bool_type": "moet true of false zijn",
+    "enum": "kies uit {expected}",
+    "int_parsing": "moet een geheel getal zijn (bij een jaar: bijvoorbeeld 2026)",
+    "date_parsing": "moet een datum zijn, bijvoorbeeld 2025-11-20",
+    "date_from_datetime_parsing": "moet een datum zijn, bijvoorbeeld 2025-11-20",
+    "date_type": "moet een datum zijn, bijvoorbeeld 2025-11-20",
+    "dict_type": "moet een tabel zijn",
+    "model_type": "moet een tabel zijn",
+}
+
+
+def _dutch(error: dict) -> str:
+    """The message of one pydantic error in Dutch; an unknown kind keeps pydantic's text."""
+    context = error.get("ctx") or {}
+    if error["type"] == "value_error" and "error" in context:
+        return str(context["error"])  # our own validators already speak Dutch
+    template = _DUTCH_ERRORS.get(error["type"])
+    if template is None:
+        return error["msg"]
+    values = {key: str(value).replace(" or ", " of ") for key, value in context.items()}
+    try:
+        return template.format(**values)
+    except (KeyError, IndexError):
+        return error["msg"]

@@ -37,16 +37,20 @@ class InputError(ValueError):
 def clean_text(value: str | None, field: str, label: str, *, required: bool = True,
                max_length: int = MAX_TEXT) -> str:
     """A name, function or place: any script, letters required, no control characters."""
-    text = unicodedata.normalize("NFC", (value or "").strip())
-    text = re.sub(r"\s+", " ", text)
+    raw = unicodedata.normalize("NFC", value or "")
+    # Checked before whitespace is collapsed: \s also matches control characters such as
+    # U+001C..U+001F and U+0085, which would otherwise slip through as a space. Tabs and line
+    # breaks (pasted text) are only collapsed to one space.
+    if any(unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co"} and ch not in "\t\n\r"
+           for ch in raw):
+        raise InputError(field, label, "bevat onzichtbare of ongeldige tekens.")
+    text = re.sub(r"\s+", " ", raw).strip()
     if not text:
         if required:
             raise InputError(field, label, "vul dit veld in.")
         return ""
     if len(text) > max_length:
         raise InputError(field, label, f"gebruik hoogstens {max_length} tekens.")
-    if any(unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co"} for ch in text):
-        raise InputError(field, label, "bevat onzichtbare of ongeldige tekens.")
     if not any(unicodedata.category(ch).startswith("L") for ch in text):
         raise InputError(field, label, "moet ten minste één letter bevatten.")
     return text
@@ -68,6 +72,10 @@ def clean_phone(value: str | None, field: str = "phone", label: str = "Telefoon"
     text = (value or "").strip()
     if not text:
         raise InputError(field, label, "vul een telefoonnummer in, bijvoorbeeld 030 123 4567.")
+    if any(ch.isalpha() for ch in text):
+        # phonenumbers reads letters as a keypad ("0800 FLOWERS"): refuse them instead.
+        raise InputError(field, label, "gebruik alleen cijfers, spaties, streepjes en een +; "
+                         "bijvoorbeeld 030 123 4567.")
     try:
         number = phonenumbers.parse(text, "NL")
     except phonenumbers.NumberParseException:
