@@ -169,6 +169,7 @@ class ProviderContract:
         assert envelope_id
         assert created == [envelope_id]
         assert self.create_calls(rsps) <= 1
+        assert all(call.request.req_kwargs["timeout"] for call in rsps.calls)
 
     def test_resumed_send_creates_no_second_envelope(self, provider, rsps):
         self.mock_resume(rsps, self.envelope_id)
