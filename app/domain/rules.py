@@ -245,8 +245,9 @@ def plan_package(
 
     if not any(doc.kind.is_signed for doc in documents):
         raise RuleError(
-            "Er is niets te ondertekenen: de organisatie is al geregistreerd en heeft alle "
-            "gevraagde oplossingen al afgenomen.",
+            "Er is niets te ondertekenen: de organisatie is al geregistreerd"
+            + (" en heeft alle gevraagde oplossingen al afgenomen." if request.solutions
+               else ". Kies een of meer oplossingen om af te nemen."),
             field="solutions",
         )
     if warnings and not request.participant_warning_acknowledged:

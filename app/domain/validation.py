@@ -22,6 +22,9 @@ CBS_CODE = re.compile(r"^GM[0-9]{4}$")
 KVK = re.compile(r"^[0-9]{8}$")
 OIN = re.compile(r"^[0-9]{20}$")
 MAX_TEXT = 200
+# Tabs and line breaks (pasted text) are folded to a space; the zero-width (non-)joiner is part
+# of the spelling of Persian, Arabic and Indic names.
+ALLOWED_FORMAT = "\t\n\r\u200c\u200d"
 
 
 class InputError(ValueError):
@@ -41,7 +44,7 @@ def clean_text(value: str | None, field: str, label: str, *, required: bool = Tr
     # Checked before whitespace is collapsed: \s also matches control characters such as
     # U+001C..U+001F and U+0085, which would otherwise slip through as a space. Tabs and line
     # breaks (pasted text) are only collapsed to one space.
-    if any(unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co"} and ch not in "\t\n\r"
+    if any(unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co"} and ch not in ALLOWED_FORMAT
            for ch in raw):
         raise InputError(field, label, "bevat onzichtbare of ongeldige tekens.")
     text = re.sub(r"\s+", " ", raw).strip()
@@ -124,3 +127,23 @@ def clean_oin(value: str | None, field: str = "oin",
         raise InputError(field, label, "een OIN bestaat uit twintig cijfers, bijvoorbeeld "
                          "00000001002564440000.")
     return text
+
+
+DUTCH_DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+
+
+def clean_date(value: str | None, field: str = "date", label: str = "Datum"):
+    """A date typed as 31-12-2026 (or 2026-12-31, as a date picker sends it)."""
+    import datetime as dt
+
+    text = (value or "").strip()
+    if not text:
+        raise InputError(field, label, "vul een datum in, bijvoorbeeld 01-01-2027.")
+    try:
+        match = DUTCH_DATE.match(text)
+        if match:
+            return dt.date(int(match[3]), int(match[2]), int(match[1]))
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError(field, label, "dit is geen geldige datum; gebruik dd-mm-jjjj, "
+                         "bijvoorbeeld 01-01-2027.") from None
