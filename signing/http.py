@@ -137,26 +137,15 @@ class HttpClient:
 
 
 def _never_sent(exc: requests.RequestException) -> bool:
-    """Return True when the request provably never reached the server."""
+    """Return True when the request provably never reached the server: a connect timeout,
+    or the ``NewConnectionError`` (refused, DNS failure) requests wraps in ``MaxRetryError``.
+    A reset or closed connection is ambiguous."""
     if isinstance(exc, requests.exceptions.ConnectTimeout):
         return True
-    if not isinstance(exc, requests.exceptions.ConnectionError):
+    if not isinstance(exc, requests.exceptions.ConnectionError) or not exc.args:
         return False
-    # requests wraps urllib3's MaxRetryError(reason=NewConnectionError) for refused
-    # connections and DNS failures; anything else (reset, remote closed) is ambiguous.
-    seen: set[int] = set()
-    todo: list[Any] = [exc]
-    while todo:
-        err = todo.pop()
-        if err is None or id(err) in seen:
-            continue
-        seen.add(id(err))
-        if isinstance(err, NewConnectionError):
-            return True
-        todo.extend(getattr(err, "args", ()))
-        todo.extend([getattr(err, "reason", None), err.__cause__, err.__context__]
-                    if isinstance(err, BaseException) else [])
-    return False
+    reason = getattr(exc.args[0], "reason", exc.args[0])
+    return isinstance(reason, NewConnectionError)
 
 
 def _retry_after_seconds(value: str | None) -> float | None:

@@ -215,7 +215,7 @@ class SignhostProvider(Provider):
                 # 404 with Retry-After: the file is still being processed (Signhost docs).
                 transient_statuses=(404,),
             )
-            name = (entry or {}).get("DisplayName") or file_id
+            name = (entry.get("DisplayName") if isinstance(entry, dict) else None) or file_id
             documents.append(SignedDocument(file_id, pdf_filename(name), response.content))
         receipt = self._request("GET", self._path("/api/file/receipt/{}", envelope_id),
                                 idempotent=True, headers={"Accept": "application/pdf"})
@@ -355,7 +355,7 @@ def _id_and_status(payload: Mapping[str, Any]) -> tuple[str, int]:
 
 
 def _reason(tx: Mapping[str, Any]) -> str | None:
-    if tx.get("CancelationReason"):
-        return tx["CancelationReason"]
-    return next((s["RejectReason"] for s in dict_items(tx.get("Signers")) if s.get("RejectReason")),
-                None)
+    """Return the cancellation reason, else the first signer's rejection reason."""
+    reasons = [tx.get("CancelationReason")]
+    reasons += [s.get("RejectReason") for s in dict_items(tx.get("Signers"))]
+    return next((r for r in reasons if r), None)

@@ -40,7 +40,6 @@ from ..types import (
     SendRequest,
     SignedBundle,
     SignedDocument,
-    Signer,
     SignerState,
     SignerStatus,
     SigningEvent,
@@ -129,10 +128,14 @@ class ValidSignProvider(Provider):
             if existing is None:
                 existing = self._upload(envelope_id, document)
             approved = {a.get("role") for a in dict_items(existing.get("approvals"))}
-            missing = [s for s in request.signers_in_order if s.key not in approved]
-            for signer in missing:
-                self._approve(envelope_id, document.key, signer, request, existing)
-        self._request("PUT", self._path("/api/packages/{}", envelope_id), idempotent=True,
+            signers = request.signers_in_order
+            for slot, signer in enumerate(signers):
+                if signer.key not in approved:
+                    self._approve(envelope_id, document.key, signer.key,
+                                  _field(existing, slot, len(signers)))
+        # Sending a package twice may be refused, so this is not repeated blindly either;
+        # a resumed send sees the package is no longer a draft.
+        self._request("PUT", self._path("/api/packages/{}", envelope_id), idempotent=False,
                       json={"status": "SENT"})
         return envelope_id
 
@@ -172,24 +175,13 @@ class ValidSignProvider(Provider):
         )
         return json_dict(response)
 
-    def _approve(self, envelope_id: str, document_key: str, signer: Signer,
-                 request: SendRequest, document: Mapping[str, Any]) -> None:
-        pages = sorted(dict_items(document.get("pages")), key=lambda p: p.get("index", 0))
-        last = pages[-1] if pages else {}
-        slot = request.signers_in_order.index(signer)
-        count = len(request.signers)
-        height = last.get("height")
-        top = (height - FIELD["margin"] - (count - slot) * FIELD["step"]
-               if isinstance(height, (int, float)) and height > 0
-               else FIELD["margin"] + slot * FIELD["step"])
-        field = {"type": "SIGNATURE", "subtype": "FULLNAME", "page": last.get("index", 0),
-                 "left": FIELD["left"], "top": top,
-                 "width": FIELD["width"], "height": FIELD["height"]}
+    def _approve(self, envelope_id: str, document_key: str, role_id: str,
+                 field: dict[str, Any]) -> None:
         # Not idempotent (a repeat would ask for a second signature); a resumed send checks.
         self._request(
             "POST",
             self._path("/api/packages/{}/documents/{}/approvals", envelope_id, document_key),
-            idempotent=False, json={"role": signer.key, "fields": [field]},
+            idempotent=False, json={"role": role_id, "fields": [field]},
         )
 
     # --- after sending ---------------------------------------------------------------
@@ -277,9 +269,11 @@ class ValidSignProvider(Provider):
             if role["id"] not in turn:
                 continue
             for signer in dict_items(role.get("signers")):
+                if not signer.get("email"):
+                    continue
                 # Not idempotent: a repeat would mail the signer twice.
                 self._request("POST", self._path("/api/packages/{}/notifications", envelope_id),
-                              idempotent=False, json={"email": signer.get("email")})
+                              idempotent=False, json={"email": signer["email"]})
 
     def _package(self, envelope_id: str) -> dict[str, Any]:
         response = self._request("GET", self._path("/api/packages/{}", envelope_id),
@@ -349,6 +343,20 @@ def _split_name(name: str) -> dict[str, str]:
     first, _, last = name.strip().partition(" ")
     return {"firstName": first, "lastName": last.strip()} if last else {
         "firstName": "", "lastName": first}
+
+
+def _field(document: Mapping[str, Any], slot: int, count: int) -> dict[str, Any]:
+    """Return the signature field of the signer in ``slot`` (0 signs first): on the
+    document's last page, the ``count`` fields stacked above the bottom margin."""
+    pages = sorted(dict_items(document.get("pages")), key=lambda p: p.get("index") or 0)
+    last = pages[-1] if pages else {}
+    height = last.get("height")
+    if isinstance(height, (int, float)) and height > 0:
+        top = height - FIELD["margin"] - (count - slot) * FIELD["step"]
+    else:
+        top = FIELD["margin"] + slot * FIELD["step"]
+    return {"type": "SIGNATURE", "subtype": "FULLNAME", "page": last.get("index") or 0,
+            "left": FIELD["left"], "top": top, "width": FIELD["width"], "height": FIELD["height"]}
 
 
 def _signer_roles(package: Mapping[str, Any]) -> list[dict[str, Any]]:

@@ -81,8 +81,8 @@ def test_errors_name_the_path_but_not_the_query_or_body(http, rsps):
 
 @pytest.mark.parametrize("exc, never_sent", [
     (requests.exceptions.ConnectTimeout(), True),
-    (requests.exceptions.ConnectionError(MaxRetryError(None, "/", NewConnectionError(None, "refused"))),
-     True),
+    (requests.exceptions.ConnectionError(
+        MaxRetryError(None, "/", NewConnectionError(None, "refused"))), True),
     (requests.exceptions.ConnectionError("Connection aborted: RemoteDisconnected"), False),
     (requests.exceptions.ReadTimeout(), False),
 ])

@@ -456,3 +456,16 @@ def test_remind_is_refused_when_nobody_is_waiting(provider, rsps):
     rsps.add(responses.GET, PKG_URL, json=package("COMPLETED", ALL_SIGNED))
     with pytest.raises(ProviderRejected):
         provider.remind(PKG)
+
+
+def test_unclear_send_step_is_not_repeated_and_resume_sees_it_went_out(provider, rsps):
+    """Putting the package to SENT twice may be refused, so an unclear failure is left to
+    a resumed send, which finds the package already sent."""
+    rsps.add(responses.GET, PKG_URL, json=package("DRAFT"))
+    rsps.add(responses.PUT, PKG_URL, status=503)
+    with pytest.raises(OutcomeUnknown):
+        provider.send(send_request(), existing_envelope_id=PKG)
+    assert len(calls(rsps, "PUT", PKG_URL)) == 1
+    rsps.reset()
+    rsps.add(responses.GET, PKG_URL, json=package("SENT"))
+    assert provider.send(send_request(), existing_envelope_id=PKG) == PKG
