@@ -22,6 +22,7 @@ from app.domain.states import PackageState
 from app.extensions import db
 from app.runtime import runtime
 from app.services import timeline
+from app.services.errors import NotFound
 from app.services.intake import NewPackage
 from app.store.models import Agreement
 from app.store.models import ContactPerson
@@ -37,10 +38,6 @@ REGISTRATION_AGREEMENT = {
 }
 VWO_AGREEMENT = "verwerkersovereenkomst"
 GEBRUIK_AGREEMENT = "gebruiksovereenkomst"
-
-
-class NotFound(LookupError):
-    """No such organisation or package; the message is Dutch."""
 
 
 def on_file_for(agreements: Iterable[Agreement]) -> OnFile:

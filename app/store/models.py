@@ -105,6 +105,9 @@ class Package(db.Model):
     send_key: Mapped[str | None] = mapped_column(sa.String(80))  # idempotency key of the send
     last_error: Mapped[str | None] = mapped_column(sa.Text)
     state_reason: Mapped[str | None] = mapped_column(sa.Text)  # why it was declined/cancelled
+    audit_trail_key: Mapped[str | None] = mapped_column(sa.String(300))
+    audit_trail_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    audit_trail_filename: Mapped[str | None] = mapped_column(sa.String(200))
     created_by: Mapped[str] = mapped_column(sa.String(200), default="systeem")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 342802bb1dd6
+Revision ID: 70c4c80cf9a2
 Revises: 
-Create Date: 2026-11-28 15:27:03.084156
+Create Date: 2026-11-28 15:32:43.177159
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '342802bb1dd6'
+revision = '70c4c80cf9a2'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -89,6 +89,9 @@ def upgrade():
     sa.Column('send_key', sa.String(length=80), nullable=True),
     sa.Column('last_error', sa.Text(), nullable=True),
     sa.Column('state_reason', sa.Text(), nullable=True),
+    sa.Column('audit_trail_key', sa.String(length=300), nullable=True),
+    sa.Column('audit_trail_sha256', sa.String(length=64), nullable=True),
+    sa.Column('audit_trail_filename', sa.String(length=200), nullable=True),
     sa.Column('created_by', sa.String(length=200), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),

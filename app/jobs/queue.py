@@ -1,0 +1,38 @@
+"""The Redis queue (RQ) for production: jobs go in by name with their ids, workers run them."""
+
+from __future__ import annotations
+
+import importlib
+
+from app.runtime import runtime
+
+RETRY_INTERVALS = [10, 30, 60, 300, 900]  # seconds between attempts of a failing job
+
+
+def queue():
+    """The app's RQ queue, made once."""
+    from redis import Redis
+    from rq import Queue
+
+    settings = runtime().settings
+    return runtime().lazy(
+        "rq-queue",
+        lambda: Queue(settings.job_queue, connection=Redis.from_url(settings.redis_url)),
+    )
+
+
+def put(name: str, args: tuple) -> None:
+    """Queue the job `module:function` with its arguments, retried with backoff."""
+    from rq import Retry
+
+    queue().enqueue("app.jobs.worker.run", name, list(args),
+                    retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
+                    job_timeout=600, description=name)
+
+
+def resolve(name: str):
+    """The job function for `module:function`; only functions under app.services may run."""
+    module, _, function = name.partition(":")
+    if not module.startswith("app.services."):
+        raise ValueError(f"not a job: {name}")
+    return getattr(importlib.import_module(module), function)

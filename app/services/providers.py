@@ -1,0 +1,58 @@
+"""The signing providers as this service configures them (the thin helper STYLE.md asks for).
+
+`signing/` knows nothing of settings; here each provider's options are read from settings:
+built-in providers from their documented TEKENKLAAR_<PROVIDER>_<OPTION> settings, a provider
+shipped as its own package from environment variables of the same form.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+
+from pydantic import SecretStr
+
+from app.runtime import runtime
+from signing import Provider
+from signing import available
+from signing import get_provider
+from signing import provider_class
+
+
+def available_providers() -> list[str]:
+    """The names of the providers staff can choose from."""
+    return available()
+
+
+def provider(name: str) -> Provider:
+    """The configured provider `name`, made once per app; raises signing.ConfigurationError."""
+    return runtime().lazy(f"provider:{name}", lambda: get_provider(name, **provider_options(name)))
+
+
+def provider_options(name: str) -> dict:
+    """The options for provider `name` from settings and the environment."""
+    settings = runtime().settings
+    cls = provider_class(name)
+    options: dict = {}
+    for option in cls.options:
+        field = f"{name}_{option}"
+        if field in type(settings).model_fields:
+            value = getattr(settings, field)
+        else:
+            value = os.environ.get(f"TEKENKLAAR_{name.upper()}_{option.upper()}")
+        if isinstance(value, SecretStr):
+            value = value.get_secret_value()
+        if value is not None:
+            options[option] = value
+    if "timeout" in cls.options:
+        options.setdefault("timeout", settings.provider_timeout)
+    if name == "manual":
+        options["secret"] = manual_secret()
+    return options
+
+
+def manual_secret() -> str:
+    """The key that signs staff uploads for the manual provider, derived from the secret key."""
+    key = runtime().settings.secret().encode()
+    return hmac.new(key, b"tekenklaar manual signing", hashlib.sha256).hexdigest()
