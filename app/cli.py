@@ -55,7 +55,23 @@ def demo_command() -> None:
     click.echo(summary)
 
 
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+@with_appcontext
+def worker_command(burst: bool) -> None:
+    """Start een worker die achtergrondtaken uit de Redis-wachtrij uitvoert."""
+    from flask import current_app
+
+    from app.jobs.worker import work
+    from app.runtime import runtime
+
+    if runtime().settings.jobs != "rq":
+        raise click.ClickException("Zet TEKENKLAAR_JOBS=rq om met een wachtrij te werken.")
+    work(current_app._get_current_object(), burst=burst)
+
+
 def init_app(app: Flask) -> None:
+    app.cli.add_command(worker_command)
     app.cli.add_command(users)
     app.cli.add_command(tokens)
     app.cli.add_command(demo_command)

@@ -1,7 +1,8 @@
 """Background work: run inline by default, or on an RQ queue on Redis (settings `jobs`).
 
-Jobs are plain functions that take ids, run in an app context and are safe to run twice.
-`enqueue(func, *args)` is the only way the rest of the service starts one.
+Jobs are plain service functions that take ids, run in an app context and are safe to run
+twice. `enqueue(func, *args)` is the only way the rest of the service starts one; each job
+gets a JobRun row, so its progress and failures show on the package page.
 """
 
 from __future__ import annotations
@@ -9,25 +10,74 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from app.extensions import db
 from app.runtime import runtime
+from app.store.models import JobRun
+from app.store.models import utcnow
 
 log = logging.getLogger(__name__)
 
+LABELS = {
+    "app.services.documents:make_documents": "Documenten maken",
+    "app.services.sending:send_package": "Verzenden voor ondertekening",
+    "app.services.callbacks:sync_package": "Status ophalen bij de ondertekendienst",
+    "app.services.archive:archive_package": "Ondertekende documenten ophalen en archiveren",
+    "app.services.mailing:deliver_pending": "E-mail versturen",
+    "app.services.bulk:make_bulk_item": "Pakket maken en verzenden (bulk)",
+}
 
-def enqueue(func: Callable[..., object], *args: object) -> None:
-    """Run `func(*args)` now (inline mode) or put it on the queue (rq mode).
 
-    Inline, a failure is logged and swallowed: the job records its own outcome on the
-    package, and the caller (a page, an API call, a provider callback) must still answer.
+def job_name(func: Callable[..., object]) -> str:
+    return f"{func.__module__}:{func.__qualname__}"
+
+
+def enqueue(func: Callable[..., object], *args: object, package_id: int | None = None,
+            bulk_id: int | None = None) -> JobRun:
+    """Record the job and run it now (inline) or put it on the queue (rq); return its JobRun.
+
+    Inline, a failure is recorded on the JobRun and logged, not raised: the caller (a page,
+    an API call, a provider callback) must still answer.
     """
-    settings = runtime().settings
-    name = f"{func.__module__}:{func.__qualname__}"
-    if settings.jobs == "inline":
+    name = job_name(func)
+    run = JobRun(package_id=package_id, bulk_id=bulk_id, name=name,
+                 label=LABELS.get(name, name), args=list(args))
+    db.session.add(run)
+    db.session.commit()
+    if runtime().settings.jobs == "inline":
         try:
-            func(*args)
+            run_job(run.id)
         except Exception:
-            log.exception("job %s failed", name)
-        return
-    from app.jobs.queue import put
+            log.exception("job %s (%s) failed", run.id, name)
+    else:
+        from app.jobs.queue import put
 
-    put(name, args)
+        put(run.id)
+    return run
+
+
+def run_job(run_id: int, *, retries_left: int = 0) -> None:
+    """Run the recorded job; a job already done is not run again. Re-raises a failure.
+
+    `retries_left` says whether the queue will try again (state `wachtend`) or not
+    (`mislukt`).
+    """
+    from app.jobs.queue import resolve
+
+    run = db.session.get(JobRun, run_id)
+    if run is None or run.state == "klaar":
+        return
+    run.state, run.attempts, run.started_at = "bezig", run.attempts + 1, utcnow()
+    db.session.commit()
+    try:
+        resolve(run.name)(*run.args)
+    except Exception as exc:
+        db.session.rollback()
+        run = db.session.get(JobRun, run_id)
+        run.state = "wachtend" if retries_left > 0 else "mislukt"
+        run.error = (getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}")[:1000]
+        run.finished_at = utcnow()
+        db.session.commit()
+        raise
+    run = db.session.get(JobRun, run_id)
+    run.state, run.error, run.finished_at = "klaar", None, utcnow()
+    db.session.commit()

@@ -1,4 +1,4 @@
-"""The Redis queue (RQ) for production: jobs go in by name with their ids, workers run them."""
+"""The Redis queue (RQ) for production: jobs go in by JobRun id, workers run them."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import importlib
 
 from app.runtime import runtime
 
-RETRY_INTERVALS = [10, 30, 60, 300, 900]  # seconds between attempts of a failing job
+RETRY_INTERVALS = [5, 15, 60, 300, 900]  # seconds between attempts of a failing job
 
 
 def queue():
@@ -21,13 +21,13 @@ def queue():
     )
 
 
-def put(name: str, args: tuple) -> None:
-    """Queue the job `module:function` with its arguments, retried with backoff."""
+def put(run_id: int) -> None:
+    """Queue the recorded job, retried with backoff when it fails or its worker dies."""
     from rq import Retry
 
-    queue().enqueue("app.jobs.worker.run", name, list(args),
+    queue().enqueue("app.jobs.worker.run", run_id, job_id=f"jobrun-{run_id}",
                     retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
-                    job_timeout=600, description=name)
+                    job_timeout=600, description=f"jobrun {run_id}")
 
 
 def resolve(name: str):

@@ -1,9 +1,10 @@
-"""What an RQ worker runs: each job inside an app context of the worker's own app."""
+"""The RQ worker: `flask worker` starts one; each job runs in an app context of its own app."""
 
 from __future__ import annotations
 
-from app.jobs.queue import resolve
+import logging
 
+log = logging.getLogger(__name__)
 _app = None
 
 
@@ -16,13 +17,34 @@ def _get_app():
     return _app
 
 
-def run(name: str, args: list) -> None:
-    """Run job `name` with `args` in an app context; exceptions make RQ retry it."""
-    app = _get_app()
-    with app.app_context():
-        from app.extensions import db
+def run(run_id: int) -> None:
+    """Run JobRun `run_id` in an app context; a failure is raised so RQ retries it."""
+    from rq import get_current_job
 
+    from app.extensions import db
+    from app.jobs import run_job
+
+    app = _get_app()
+    job = get_current_job()
+    retries_left = (job.retries_left or 0) if job is not None else 0
+    with app.app_context():
+        # A forked work-horse must not share the parent's pooled connections.
+        db.engine.dispose(close=False)
         try:
-            resolve(name)(*args)
+            run_job(run_id, retries_left=retries_left)
         finally:
             db.session.remove()
+
+
+def work(app, *, burst: bool = False, maintenance_interval: int = 30) -> None:
+    """Run an RQ worker on the app's queue until stopped (or, with burst, until it is empty)."""
+    from rq import Worker
+
+    global _app
+    _app = app
+    with app.app_context():
+        from app.jobs.queue import queue
+
+        q = queue()
+        worker = Worker([q], connection=q.connection, maintenance_interval=maintenance_interval)
+    worker.work(burst=burst, with_scheduler=True, logging_level="INFO")

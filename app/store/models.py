@@ -322,3 +322,55 @@ class ApiToken(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[dt.datetime | None]
     revoked_at: Mapped[dt.datetime | None]
+
+
+class JobRun(db.Model):
+    """One background job (made documents, a send, a download, mail): its progress and failures.
+
+    Jobs take ids and are safe to run twice; this row is what the package page shows.
+    """
+
+    __tablename__ = "job_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    package_id: Mapped[int | None] = mapped_column(sa.ForeignKey("package.id"), index=True)
+    bulk_id: Mapped[int | None] = mapped_column(sa.ForeignKey("bulk_run.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(200))  # module:function
+    label: Mapped[str] = mapped_column(sa.String(200))  # Dutch, for the page
+    args: Mapped[list] = mapped_column(sa.JSON, default=list)
+    state: Mapped[str] = mapped_column(sa.String(20), default="wachtend", index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[dt.datetime | None]
+    finished_at: Mapped[dt.datetime | None]
+
+
+class BulkRun(db.Model):
+    """Packages made and sent for a set of organisations at once, with per-organisation results."""
+
+    __tablename__ = "bulk_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    description: Mapped[str] = mapped_column(sa.String(300))
+    created_by: Mapped[str] = mapped_column(sa.String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    total: Mapped[int] = mapped_column(default=0)
+    items: Mapped[list[BulkItem]] = relationship(back_populates="bulk", order_by="BulkItem.id",
+                                                 cascade="all, delete-orphan")
+
+
+class BulkItem(db.Model):
+    """One organisation in a bulk run: its package, or why there is none."""
+
+    __tablename__ = "bulk_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bulk_id: Mapped[int] = mapped_column(sa.ForeignKey("bulk_run.id"), index=True)
+    organisation_label: Mapped[str] = mapped_column(sa.String(300))
+    organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id"))
+    package_id: Mapped[int | None] = mapped_column(sa.ForeignKey("package.id"))
+    state: Mapped[str] = mapped_column(sa.String(20), default="wachtend")  # wachtend/klaar/mislukt
+    error: Mapped[str | None] = mapped_column(sa.Text)
+
+    bulk: Mapped[BulkRun] = relationship(back_populates="items")

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 70c4c80cf9a2
+Revision ID: 8a85082f34b5
 Revises: 
-Create Date: 2026-11-28 15:32:43.177159
+Create Date: 2026-11-28 15:34:20.448292
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '70c4c80cf9a2'
+revision = '8a85082f34b5'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -27,6 +27,14 @@ def upgrade():
     sa.Column('revoked_at', sa.DateTime(), nullable=True),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('token_sha256')
+    )
+    op.create_table('bulk_run',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('description', sa.String(length=300), nullable=False),
+    sa.Column('created_by', sa.String(length=200), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('total', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id')
     )
     op.create_table('organisation',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -138,6 +146,22 @@ def upgrade():
     with op.batch_alter_table('applied_event', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_applied_event_package_id'), ['package_id'], unique=False)
 
+    op.create_table('bulk_item',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('bulk_id', sa.Integer(), nullable=False),
+    sa.Column('organisation_label', sa.String(length=300), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=True),
+    sa.Column('package_id', sa.Integer(), nullable=True),
+    sa.Column('state', sa.String(length=20), nullable=False),
+    sa.Column('error', sa.Text(), nullable=True),
+    sa.ForeignKeyConstraint(['bulk_id'], ['bulk_run.id'], ),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], ),
+    sa.ForeignKeyConstraint(['package_id'], ['package.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('bulk_item', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_bulk_item_bulk_id'), ['bulk_id'], unique=False)
+
     op.create_table('document',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('package_id', sa.Integer(), nullable=False),
@@ -165,6 +189,28 @@ def upgrade():
     )
     with op.batch_alter_table('document', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_document_package_id'), ['package_id'], unique=False)
+
+    op.create_table('job_run',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('package_id', sa.Integer(), nullable=True),
+    sa.Column('bulk_id', sa.Integer(), nullable=True),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('label', sa.String(length=200), nullable=False),
+    sa.Column('args', sa.JSON(), nullable=False),
+    sa.Column('state', sa.String(length=20), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('error', sa.Text(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('started_at', sa.DateTime(), nullable=True),
+    sa.Column('finished_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['bulk_id'], ['bulk_run.id'], ),
+    sa.ForeignKeyConstraint(['package_id'], ['package.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('job_run', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_job_run_bulk_id'), ['bulk_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_job_run_package_id'), ['package_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_job_run_state'), ['state'], unique=False)
 
     op.create_table('outgoing_mail',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -288,10 +334,20 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_outgoing_mail_package_id'))
 
     op.drop_table('outgoing_mail')
+    with op.batch_alter_table('job_run', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_job_run_state'))
+        batch_op.drop_index(batch_op.f('ix_job_run_package_id'))
+        batch_op.drop_index(batch_op.f('ix_job_run_bulk_id'))
+
+    op.drop_table('job_run')
     with op.batch_alter_table('document', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_document_package_id'))
 
     op.drop_table('document')
+    with op.batch_alter_table('bulk_item', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_bulk_item_bulk_id'))
+
+    op.drop_table('bulk_item')
     with op.batch_alter_table('applied_event', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_applied_event_package_id'))
 
@@ -312,5 +368,6 @@ def downgrade():
     op.drop_table('contact_person')
     op.drop_table('user')
     op.drop_table('organisation')
+    op.drop_table('bulk_run')
     op.drop_table('api_token')
     # ### end Alembic commands ###
