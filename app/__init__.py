@@ -80,10 +80,12 @@ def _configure_extensions(app: Flask, settings: Settings, reference) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app import api
+    from app import ops
     from app import web
     from app import webhooks
     from app.extensions import csrf
 
+    app.register_blueprint(ops.bp)
     app.register_blueprint(web.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     app.register_blueprint(webhooks.bp, url_prefix="/webhooks")

@@ -148,3 +148,17 @@ def signed_archive(package_id: int) -> FileDownload:
         archive.writestr(package.audit_trail_filename, store.get(package.audit_trail_key))
     return FileDownload(f"{package.reference_number}-ondertekend.zip", buffer.getvalue(),
                         "application/zip")
+
+
+def converter_status() -> str:
+    """How the PDF converter is doing, for /health; raises RuntimeError when it cannot work."""
+    import shutil
+
+    started = runtime()._lazy.get("converter")
+    if started is not None:
+        if not started.healthy():
+            raise RuntimeError("LibreOffice reageert niet")
+        return "LibreOffice draait"
+    if shutil.which("soffice") is None:
+        raise RuntimeError("LibreOffice (soffice) is niet geïnstalleerd")
+    return "LibreOffice beschikbaar, start bij de eerste omzetting"
