@@ -32,11 +32,13 @@ def job_name(func: Callable[..., object]) -> str:
 
 
 def enqueue(func: Callable[..., object], *args: object, package_id: int | None = None,
-            bulk_id: int | None = None) -> JobRun:
+            bulk_id: int | None = None, background: bool = False) -> JobRun:
     """Record the job and run it now (inline) or put it on the queue (rq); return its JobRun.
 
     Inline, a failure is recorded on the JobRun and logged, not raised: the caller (a page,
-    an API call, a provider callback) must still answer.
+    an API call, a provider callback) must still answer. Inline with `background`, the job
+    runs after the others on one thread of this process, so long work (bulk) can show its
+    progress while it runs.
     """
     name = job_name(func)
     run = JobRun(package_id=package_id, bulk_id=bulk_id, name=name,
@@ -44,15 +46,51 @@ def enqueue(func: Callable[..., object], *args: object, package_id: int | None =
     db.session.add(run)
     db.session.commit()
     if runtime().settings.jobs == "inline":
-        try:
-            run_job(run.id)
-        except Exception:
-            log.exception("job %s (%s) failed", run.id, name)
+        if background:
+            runtime().lazy("background-jobs", _BackgroundRunner).submit(run.id)
+        else:
+            _run_inline(run.id)
     else:
         from app.jobs.queue import put
 
         put(run.id)
     return run
+
+
+def _run_inline(run_id: int) -> None:
+    try:
+        run_job(run_id)
+    except Exception:
+        log.exception("job %s failed", run_id)
+
+
+class _BackgroundRunner:
+    """One thread in this process that runs inline jobs in order, each in an app context."""
+
+    def __init__(self):
+        from concurrent.futures import ThreadPoolExecutor
+
+        from flask import current_app
+
+        self.app = current_app._get_current_object()
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tekenklaar-jobs")
+
+    def submit(self, run_id: int) -> None:
+        self.pool.submit(self._run, run_id)
+
+    def _run(self, run_id: int) -> None:
+        with self.app.app_context():
+            try:
+                _run_inline(run_id)
+            finally:
+                db.session.remove()
+
+    def wait(self) -> None:
+        """Block until every submitted job is done (for tests and benchmarks)."""
+        self.pool.submit(lambda: None).result()
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True)
 
 
 def run_job(run_id: int, *, retries_left: int = 0) -> None:
