@@ -1,0 +1,274 @@
+"""The template context of one planned document, built from the package's facts.
+
+`build_context(facts, planned)` returns a plain dict of str, bool, list and dict values: every
+amount and date is already written the Dutch way (app.domain.formatting), and every text is
+cleaned of characters that XML 1.0 cannot carry. Escaping `&`, `<`, `>` and quotes is the
+renderer's job (Jinja autoescape), so the context holds the text exactly as typed.
+
+The keys are the same for every kind, except that a gebruiksovereenkomst also gets `solution`,
+`start` and `fee` (its own solution). CONTEXT_KEYS and SOLUTION_KEYS list them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from app.domain.facts import PackageFacts
+from app.domain.fees import Fee
+from app.domain.formatting import format_date
+from app.domain.formatting import format_money
+from app.domain.formatting import format_percentage
+from app.domain.formatting import format_postcode
+from app.domain.organisations import Involvement
+from app.domain.organisations import OrgKind
+from app.domain.reference import Solution
+from app.domain.reference import SurchargeKind
+from app.domain.rules import PARTICIPANT_WARNING
+from app.domain.rules import DocumentKind
+from app.domain.rules import PlannedDocument
+
+DOTS = "…………………………………"  # a line to fill in by hand, where a value is not known yet
+
+CONTEXT_KEYS = frozenset({
+    "nvsi", "board", "voorwaarden", "package", "document", "organisation", "contact",
+    "signatory", "breach_notice_hours", "council_deadline", "council_deadline_text",
+    "needs_council", "participant_warning", "has_verwerkersovereenkomst",
+    "verwerkersovereenkomst_on", "documents", "skipped", "fees", "fees_total", "solutions",
+})
+SOLUTION_KEYS = frozenset({"solution", "start", "fee"})
+
+# Characters XML 1.0 cannot hold: C0 controls other than tab and newline, lone surrogates and
+# the two non-characters U+FFFE/U+FFFF. A carriage return becomes a newline.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_POSTCODE = re.compile(r"^[1-9][0-9]{3} ?[A-Za-z]{2}$")
+
+
+def clean(text: str | None) -> str:
+    """Return `text` in NFC with the characters XML cannot carry removed; None gives ""."""
+    if not text:
+        return ""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _NOT_XML.sub("", text)
+    return unicodedata.normalize("NFC", text)
+
+
+def build_context(facts: PackageFacts, planned: PlannedDocument) -> dict[str, Any]:
+    """Return the context for one planned document of the package.
+
+    Raises KeyError when the plan names a solution the catalogue does not know, and
+    ValueError when a gebruiksovereenkomst has no fee in the plan.
+    """
+    context = _package_context(facts)
+    context["document"] = {
+        "kind": planned.kind.value,
+        "title": planned.kind.title,
+        "reason": clean(planned.reason),
+    }
+    if planned.kind is DocumentKind.GEBRUIKSOVEREENKOMST:
+        code = planned.solution_code or ""
+        fee = next((f for f in facts.plan.fees if f.solution_code == code), None)
+        if fee is None:
+            raise ValueError(f"Het plan heeft geen vergoeding voor de oplossing '{code}'.")
+        context["solution"] = _solution(facts.reference.solution(code))
+        context["start"] = format_date(planned.start) if planned.start else DOTS
+        context["fee"] = _fee(fee, facts.reference.solution(code), planned)
+    return context
+
+
+def _package_context(facts: PackageFacts) -> dict[str, Any]:
+    plan = facts.plan
+    association = facts.reference.association
+    starts = {doc.solution_code: doc for doc in plan.documents if doc.solution_code}
+    fees = [_fee(fee, facts.reference.solution(fee.solution_code), starts.get(fee.solution_code))
+            for fee in plan.fees]
+    vwo_planned = DocumentKind.VERWERKERSOVEREENKOMST in plan.kinds
+    vwo_on = facts.on_file.verwerkersovereenkomst_on
+    deadline = format_date(facts.council_deadline) if facts.council_deadline else None
+    return {
+        "nvsi": {
+            "name": clean(association.name),
+            "short_name": clean(association.short_name),
+            "street": clean(association.street),
+            "postcode": _postcode(association.postcode),
+            "city": clean(association.city),
+            "kvk": clean(association.kvk),
+            "email": clean(association.email),
+            "website": clean(association.website),
+            "iban": clean(association.iban),
+        },
+        "board": [{"name": clean(m.name), "role": clean(m.role)} for m in association.board],
+        "voorwaarden": {
+            "version": clean(association.voorwaarden.version),
+            "adopted": format_date(association.voorwaarden.adopted),
+        },
+        "package": {
+            "reference": clean(facts.reference_number),
+            "date": format_date(facts.created_on),
+            "involvement": facts.involvement.label,
+            "is_lid": _is_lid(facts),
+            "subject": _subject(facts),
+            "purpose": _purpose(facts),
+        },
+        "organisation": _organisation(facts),
+        "contact": _person(facts.contact, with_contact=True),
+        "signatory": _person(facts.signatory),
+        "breach_notice_hours": str(int(facts.breach_notice_hours)),
+        "council_deadline": deadline,
+        "council_deadline_text": deadline or DOTS,
+        "needs_council": plan.needs_council,
+        "participant_warning": PARTICIPANT_WARNING in plan.warnings,
+        "has_verwerkersovereenkomst": vwo_planned,
+        "verwerkersovereenkomst_on": format_date(vwo_on) if vwo_on and not vwo_planned else None,
+        "documents": [
+            {"title": _title(doc.kind, doc.solution_code, facts), "reason": clean(doc.reason)}
+            for doc in plan.documents if doc.kind is not DocumentKind.AANBIEDINGSBRIEF
+        ],
+        "skipped": [
+            {"title": _title(doc.kind, doc.solution_code, facts), "reason": clean(doc.reason)}
+            for doc in plan.skipped
+        ],
+        "fees": fees,
+        "fees_total": format_money(plan.total),
+        "solutions": [_solution(facts.reference.solution(code)) for code in _package_solutions(facts)],
+    }
+
+
+def _organisation(facts: PackageFacts) -> dict[str, Any]:
+    org = facts.organisation
+    name = clean(org.name)
+    kind = org.kind.label
+    is_gemeente = org.kind is OrgKind.GEMEENTE
+    party = f"de gemeente {name}" if is_gemeente else name
+    controller = clean(org.controller_name)
+    address = org.address
+    return {
+        "name": name,
+        "kind": kind,
+        "is_gemeente": is_gemeente,
+        "is_publiek": org.kind is OrgKind.PUBLIEKE_ORGANISATIE,
+        "is_maatschappelijk": org.kind is OrgKind.MAATSCHAPPELIJKE_ORGANISATIE,
+        "designation": f"de {kind} {name}",
+        "party": party,
+        "party_start": _capitalise(party),
+        "controller": controller,
+        "controller_start": _capitalise(controller),
+        "has_address": bool(address and (address.street or address.city)),
+        "street": clean(address.street) if address else "",
+        "postcode": _postcode(address.postcode) if address else "",
+        "city": clean(address.city) if address else "",
+        "cbs_code": clean(org.cbs_code),
+        "kvk": clean(org.kvk),
+        "oin": clean(org.oin),
+    }
+
+
+def _person(person, *, with_contact: bool = False) -> dict[str, str]:
+    data = {"name": clean(person.name), "function": clean(person.function)}
+    if with_contact:
+        data["email"] = clean(person.email)
+        data["phone"] = clean(person.phone)
+    return data
+
+
+def _solution(solution: Solution) -> dict[str, Any]:
+    spec = solution.processing
+    return {
+        "code": solution.code,
+        "name": clean(solution.name),
+        "description": clean(solution.description),
+        "supplier": clean(solution.supplier),
+        "purposes": [clean(x) for x in spec.purposes],
+        "data_subjects": [clean(x) for x in spec.data_subjects],
+        "personal_data": [clean(x) for x in spec.personal_data],
+        "special_categories": "ja" if spec.special_categories else "nee",
+        "bsn": "ja" if spec.bsn else "nee",
+        "retention": clean(spec.retention),
+        "sub_processors": [clean(x) for x in spec.sub_processors],
+        "security": [clean(x) for x in spec.security],
+    }
+
+
+def _fee(fee: Fee, solution: Solution, planned: PlannedDocument | None) -> dict[str, str]:
+    if fee.surcharge_kind is SurchargeKind.PERCENTAGE:
+        basis = f"{format_percentage(fee.surcharge_rate)} van de licentie- en beheerkosten"
+    else:
+        basis = "vast bedrag per oplossing per jaar"
+    start = planned.start if planned is not None else None
+    return {
+        "code": fee.solution_code,
+        "solution": clean(solution.name),
+        "start": format_date(start) if start else DOTS,
+        "year": str(fee.year),
+        "licence": format_money(fee.licence),
+        "management": format_money(fee.management),
+        "surcharge": format_money(fee.surcharge),
+        "surcharge_basis": basis,
+        "total": format_money(fee.total),
+        "alv_decision": clean(fee.alv_decision),
+    }
+
+
+def _package_solutions(facts: PackageFacts) -> list[str]:
+    """Every solution the package concerns: those contracted now, then those already on file."""
+    codes: list[str] = []
+    for doc in [*facts.plan.documents, *facts.plan.skipped]:
+        if doc.kind is DocumentKind.GEBRUIKSOVEREENKOMST and doc.solution_code not in codes:
+            codes.append(doc.solution_code)
+    return codes
+
+
+def _title(kind: DocumentKind, code: str | None, facts: PackageFacts) -> str:
+    if code:
+        return f"{kind.title}: {clean(facts.reference.solution(code).name)}"
+    return kind.title
+
+
+def _is_lid(facts: PackageFacts) -> bool:
+    return (facts.involvement is Involvement.LID
+            or facts.on_file.registered_as is Involvement.LID)
+
+
+def _registers(facts: PackageFacts) -> bool:
+    return any(doc.kind in (DocumentKind.AANMELDING_GEMEENTE_LID,
+                            DocumentKind.AANMELDING_PARTICIPANT,
+                            DocumentKind.AANMELDING_ORGANISATIE_LID)
+               for doc in facts.plan.documents)
+
+
+def _subject(facts: PackageFacts) -> str:
+    uses = bool(facts.plan.fees)
+    if _registers(facts):
+        role = facts.involvement.label
+        return f"Aanmelding als {role}" + (" en gebruik van innovatieve oplossingen" if uses else "")
+    return "Gebruik van innovatieve oplossingen van de NVSI"
+
+
+def _purpose(facts: PackageFacts) -> str:
+    parts = []
+    if _registers(facts):
+        org = facts.organisation
+        parts.append(f"de aanmelding van de {org.kind.label} {clean(org.name)} als "
+                     f"{facts.involvement.label} van de NVSI")
+    names = [clean(facts.reference.solution(f.solution_code).name) for f in facts.plan.fees]
+    if names:
+        parts.append(f"het gebruik van {_join(names)}")
+    return " en ".join(parts) if parts else "uw organisatie"
+
+
+def _join(items: list[str]) -> str:
+    """`a`, `a en b`, `a, b en c`."""
+    if len(items) < 2:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} en {items[-1]}"
+
+
+def _postcode(value: str | None) -> str:
+    text = clean(value).strip()
+    return format_postcode(text) if _POSTCODE.match(text) else text
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+

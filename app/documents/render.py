@@ -1,0 +1,262 @@
+"""Render the .docx templates with docxtpl's template language, parsed once per kind.
+
+Plain docxtpl re-reads the zip, re-parses every part with python-docx, re-runs its regex
+clean-up (`patch_xml`) and re-compiles the Jinja template on every `DocxTemplate(path)`, and
+then re-serialises and re-compresses every part on `save`. `DocxRenderer` does the expensive
+half once per template:
+
+- the template bytes are read once, and its SHA-256 gives the template version;
+- the body, header and footer XML are cleaned with docxtpl's own `patch_xml` and compiled into
+  Jinja templates once (autoescape on, StrictUndefined);
+- every other part of the package is deflated once and copied as is into each output zip.
+
+A render then only runs the compiled templates, applies docxtpl's post-processing (`\\n<w:p`
+markers, `resolve_listing` for line breaks and tabs), checks that the XML is well formed, and
+writes the zip. The document text is the same as plain docxtpl's (tests/documents compare them).
+
+Escaping: Jinja escapes `&`, `<`, `>` and quotes in every value, and never evaluates a value
+again, so a typed `{{ 7*7 }}` or `<w:p>` comes out literally. docxtpl turns `{_{`, `}_}`,
+`{_%`, `%_}` into braces *after* rendering, which would also rewrite typed values; here those
+escapes in the template become Jinja string literals at compile time, so values stay untouched.
+
+A `DocxRenderer` is safe to share between threads: compiled templates are immutable and the
+cache is filled under a lock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import threading
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from docxtpl import DocxTemplate
+from jinja2 import meta
+from lxml import etree
+
+from app.documents.docxzip import Member
+from app.documents.docxzip import write_zip
+from app.domain.rules import DocumentKind
+
+TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates_docx"
+XML_DECLARATION = "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+
+_P_MARK = re.compile(r"<w:p([ >])")
+_P_UNMARK = re.compile(r"\n<w:p([ >])")
+_ESCAPED_BRACES = {"{_{": "{{ '{{' }}", "}_}": "{{ '}}' }}", "{_%": "{{ '{%' }}",
+                   "%_}": "{{ '%}' }}"}
+_ESCAPED = re.compile("|".join(re.escape(key) for key in _ESCAPED_BRACES))
+_NEEDS_TREE_FIX = re.compile(r"{%-?\s*(?:tc|hm|vm|colspan|cellbg)\b|docPr")
+_LISTING_CHARS = ("\t", "\a", "\n", "\f")
+_JINJA = ("{{", "{%", "{#")
+
+
+class RenderError(Exception):
+    """A template cannot be read or rendered; the message (Dutch) says which and why."""
+
+
+def template_filename(kind: DocumentKind) -> str:
+    """The file name of the template for `kind`, e.g. `verwerkersovereenkomst.docx`."""
+    return f"{kind.value}.docx"
+
+
+def template_version(data: bytes) -> str:
+    """The first 12 hex digits of the SHA-256 of a template file."""
+    return hashlib.sha256(data).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class _Dynamic:
+    """One XML part rendered per document."""
+
+    name: str
+    source: str  # the patched Jinja source, for analysis
+    template: jinja2.Template
+    prefix: str
+    suffix: str
+    fix_tree: bool
+
+
+@dataclass(frozen=True)
+class CompiledTemplate:
+    """A template ready to render: its parts in zip order, static ones already compressed."""
+
+    kind: DocumentKind
+    path: Path
+    version: str
+    entries: tuple[Member | _Dynamic, ...]
+
+    def sources(self) -> dict[str, str]:
+        """The Jinja source of each rendered part, by part name."""
+        return {e.name: e.source for e in self.entries if isinstance(e, _Dynamic)}
+
+
+class DocxRenderer:
+    """Renders documents from the templates in `template_dir`, compiling each kind once."""
+
+    def __init__(self, template_dir: Path | None = None, *, strict: bool = True):
+        self.template_dir = Path(template_dir) if template_dir else TEMPLATE_DIR
+        self._env = jinja2.Environment(
+            autoescape=True,
+            undefined=jinja2.StrictUndefined if strict else jinja2.Undefined,
+        )
+        self._cache: dict[DocumentKind, CompiledTemplate] = {}
+        self._lock = threading.Lock()
+
+    def template_path(self, kind: DocumentKind) -> Path:
+        return self.template_dir / template_filename(kind)
+
+    def template(self, kind: DocumentKind) -> CompiledTemplate:
+        """Return the compiled template for `kind`, compiling it on first use.
+
+        Raises RenderError when the file is missing, is no .docx, or has a tag error.
+        """
+        compiled = self._cache.get(kind)
+        if compiled is None:
+            with self._lock:
+                compiled = self._cache.get(kind)
+                if compiled is None:
+                    compiled = self._compile(kind)
+                    self._cache[kind] = compiled
+        return compiled
+
+    def preload(self) -> None:
+        """Compile every template now (e.g. at start), so that errors show early."""
+        for kind in DocumentKind:
+            self.template(kind)
+
+    def template_version(self, kind: DocumentKind) -> str:
+        """The short SHA-256 of the template file for `kind`."""
+        return self.template(kind).version
+
+    def undeclared_variables(self, kind: DocumentKind) -> set[str]:
+        """The top-level names the template for `kind` reads from its context."""
+        names: set[str] = set()
+        for source in self.template(kind).sources().values():
+            names |= meta.find_undeclared_variables(self._env.parse(source))
+        return names
+
+    def render(self, kind: DocumentKind, context: Mapping[str, Any]) -> bytes:
+        """Return the .docx bytes of `kind` rendered with `context`.
+
+        Raises RenderError (Dutch message) when the context lacks a value the template uses,
+        or when the template produces XML that is not well formed.
+        """
+        compiled = self.template(kind)
+        members = []
+        for entry in compiled.entries:
+            if isinstance(entry, Member):
+                members.append(entry)
+            else:
+                xml = _render_part(entry, context, kind)
+                members.append(Member.compress(entry.name, xml.encode("utf-8")))
+        return write_zip(members)
+
+    # -- compiling ----------------------------------------------------------------------------
+    def _compile(self, kind: DocumentKind) -> CompiledTemplate:
+        path = self.template_path(kind)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            raise RenderError(f"Het sjabloon {path.name} ontbreekt in {path.parent}.") from None
+        try:
+            parts = _template_parts(data)
+        except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:
+            raise RenderError(f"Het sjabloon {path.name} is geen geldig Word-bestand ({exc}).")
+        entries: list[Member | _Dynamic] = []
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            for name in zf.namelist():
+                part = parts.get(name)
+                if part is None or not any(tag in part[1] for tag in _JINJA):
+                    entries.append(Member.compress(name, zf.read(name)))
+                    continue
+                prefix, source, suffix = part
+                entries.append(self._dynamic(path, name, prefix, source, suffix))
+        return CompiledTemplate(kind, path, template_version(data), tuple(entries))
+
+    def _dynamic(self, path: Path, name: str, prefix: str, source: str, suffix: str) -> _Dynamic:
+        source = _ESCAPED.sub(lambda m: _ESCAPED_BRACES[m.group(0)], source)
+        source = _P_MARK.sub(r"\n<w:p\1", source)
+        try:
+            template = self._env.from_string(source)
+        except jinja2.TemplateSyntaxError as exc:
+            near = re.sub(r"<[^>]+>", "", "\n".join(source.splitlines()[max(exc.lineno - 2, 0):
+                                                                         exc.lineno + 1]))
+            raise RenderError(
+                f"Het sjabloon {path.name} ({name}) bevat een fout in een sjabloontag: "
+                f"{exc.message}. Tekst bij de fout: “{near.strip()[:200]}”. Typ de tag in één keer "
+                "opnieuw, zonder opmaak binnen de accolades."
+            ) from None
+        return _Dynamic(name, source, template, prefix, suffix,
+                        bool(_NEEDS_TREE_FIX.search(source)))
+
+
+def _template_parts(data: bytes) -> dict[str, tuple[str, str, str]]:
+    """The parts docxtpl renders, as name → (prefix, patched Jinja source, suffix).
+
+    The body is rendered on its own, like docxtpl does, between the document's opening and
+    closing XML; headers, footers and footnotes are rendered whole.
+    """
+    tpl = DocxTemplate(io.BytesIO(data))
+    tpl.init_docx()
+    document_part = tpl.docx.part
+    root = etree.tostring(tpl.docx.element, encoding="unicode")
+    start, end = root.index("<w:body"), root.rindex("</w:body>") + len("</w:body>")
+    parts = {
+        document_part.partname.lstrip("/"): (
+            XML_DECLARATION + root[:start], tpl.patch_xml(tpl.get_xml()), root[end:]
+        )
+    }
+    for uri in (DocxTemplate.HEADER_URI, DocxTemplate.FOOTER_URI):
+        for _, part in tpl.get_headers_footers(uri):
+            parts[part.partname.lstrip("/")] = (
+                XML_DECLARATION, tpl.patch_xml(tpl.get_part_xml(part)), ""
+            )
+    for part in document_part.package.iter_parts():
+        if part.content_type == FOOTNOTES:
+            parts[part.partname.lstrip("/")] = (
+                XML_DECLARATION, tpl.patch_xml(tpl.get_part_xml(part)), ""
+            )
+    return parts
+
+
+class _DocPrIds:
+    """What DocxTemplate.fix_docpr_ids needs of `self`."""
+
+    def __init__(self):
+        self.docx_ids_index = 1000
+
+
+def _render_part(part: _Dynamic, context: Mapping[str, Any], kind: DocumentKind) -> str:
+    try:
+        xml = part.template.render(context)
+    except jinja2.UndefinedError as exc:
+        raise RenderError(
+            f"Het sjabloon {template_filename(kind)} gebruikt een gegeven dat ontbreekt: "
+            f"{exc.message}."
+        ) from None
+    except jinja2.TemplateError as exc:
+        raise RenderError(f"Het sjabloon {template_filename(kind)} geeft een fout: {exc}.") from None
+    xml = _P_UNMARK.sub(r"<w:p\1", xml)
+    if any(char in xml for char in _LISTING_CHARS):
+        xml = DocxTemplate.resolve_listing(None, xml)
+    try:
+        tree = etree.fromstring(xml.encode("utf-8"))
+    except etree.XMLSyntaxError as exc:
+        raise RenderError(
+            f"Het sjabloon {template_filename(kind)} ({part.name}) levert geen geldige XML op "
+            f"({exc}). Controleer de sjabloontags rond tabellen en alinea’s."
+        ) from None
+    if part.fix_tree:  # column loops, merged cells or images: docxtpl's own repairs
+        tree = DocxTemplate.fix_tables(None, xml)
+        DocxTemplate.fix_docpr_ids(_DocPrIds(), tree)
+        xml = etree.tostring(tree, encoding="unicode")
+    del tree
+    return part.prefix + xml + part.suffix
