@@ -1,7 +1,496 @@
-"""JSON API views (bearer tokens; errors as application/problem+json)."""
+"""JSON API views for other NVSI systems (bearer tokens; errors as application/problem+json).
+
+Every endpoint needs `Authorization: Bearer tk_…` (a token made with `flask tokens create`),
+except GET /openapi.json (the description of this API, public) and GET /links/<token> (the
+signed, expiring download links sent by e-mail, which carry their own proof).
+
+Views stay thin: parse and check input, call one service function, serialise. Services are
+imported inside the views so this module loads without them.
+"""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import io
+import json
+import logging
+
+import sqlalchemy as sa
 from flask import Blueprint
+from flask import Response
+from flask import current_app
+from flask import g
+from flask import jsonify
+from flask import request
+from flask import send_file
+from flask import url_for
+from markupsafe import escape
+from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import MethodNotAllowed
+from werkzeug.exceptions import NotFound as RoutingNotFound
+from werkzeug.routing import RequestRedirect
+
+from app.api.problems import BY_STATUS
+from app.api.problems import Problem
+from app.api.problems import problem_response
+from app.api.serialise import package_detail
+from app.api.serialise import package_summary
+from app.api.serialise import package_url
+from app.domain.states import PackageState
+from app.extensions import db
+from app.store.models import Document
+from app.store.models import Package
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("api", __name__)
+
+PUBLIC_ENDPOINTS = frozenset({"api.openapi", "api.link", "api.not_found"})
+MAX_BODY = 1024 * 1024  # JSON bodies of this API are small
+PER_PAGE_DEFAULT = 20
+PER_PAGE_MAX = 100
+VARIANTS = ("docx", "pdf", "signed")
+REALM = 'Bearer realm="tekenklaar"'
+
+# The body fields of POST /packages, as parse_new_package names them (solutions apart).
+PACKAGE_FIELDS = (
+    "organisation_id", "org_kind", "cbs_code", "org_name", "org_kvk", "org_oin", "org_street",
+    "org_postcode", "org_city", "involvement", "contact_name", "contact_function",
+    "contact_email", "contact_phone", "signatory_name", "signatory_function",
+    "signatory_email", "participant_warning_acknowledged",
+)
+
+
+# --- authentication and request limits ----------------------------------------------------------
+
+@bp.before_request
+def authenticate():
+    """Check the bearer token (401 with WWW-Authenticate otherwise); cap the body size."""
+    request.max_content_length = MAX_BODY
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    from app.services.accounts import check_token
+
+    header = request.headers.get("Authorization", "")
+    scheme, _, secret = header.partition(" ")
+    if not header:
+        raise Problem("niet-aangemeld",
+                      "Dit verzoek heeft een API-token nodig: stuur de kop "
+                      "'Authorization: Bearer <token>' mee. Een token maakt een beheerder "
+                      "met 'flask tokens create NAAM'.",
+                      headers={"WWW-Authenticate": REALM})
+    token = check_token(secret.strip()) if scheme.lower() == "bearer" else None
+    if token is None:
+        raise Problem("niet-aangemeld",
+                      "Dit API-token is onbekend of ingetrokken. Vraag een beheerder om een "
+                      "nieuw token.",
+                      headers={"WWW-Authenticate": f'{REALM}, error="invalid_token"'})
+    g.api_token = token
+    return None
+
+
+def _actor() -> str:
+    return f"api:{g.api_token.name}"
+
+
+# --- errors -------------------------------------------------------------------------------------
+
+@bp.errorhandler(Problem)
+def handle_problem(exc: Problem):
+    return exc.response()
+
+
+@bp.errorhandler(HTTPException)
+def handle_http(exc: HTTPException):
+    status = exc.code or 500
+    kind = BY_STATUS.get(status, "serverfout" if status >= 500 else "ongeldig-verzoek")
+    details = {
+        400: "Het verzoek kon niet worden gelezen.",
+        404: "Dit adres bestaat niet in de API. Zie /api/v1/openapi.json voor de adressen.",
+        405: "Deze methode is hier niet toegestaan.",
+        413: f"Het verzoek is te groot; een verzoek mag hoogstens {MAX_BODY // 1024} kB zijn.",
+    }
+    headers = {}
+    if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+        headers["Allow"] = ", ".join(exc.valid_methods)
+    return problem_response(kind, details.get(status, exc.description or "Er ging iets mis."),
+                            headers=headers)
+
+
+@bp.errorhandler(Exception)
+def handle_unexpected(exc: Exception):
+    log.exception("api: unexpected error on %s %s", request.method, request.url_rule)
+    return problem_response("serverfout",
+                            "Er ging iets mis aan onze kant. Probeer het later opnieuw; "
+                            "blijft het misgaan, meld het dan bij de NVSI.")
+
+
+@bp.route("/", defaults={"path": ""},
+          methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+@bp.route("/<path:path>", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+def not_found(path: str):
+    """Every other address under /api/v1: 405 when the path exists with another method,
+    404 otherwise, both as problem+json (app-wide handlers do not see blueprint 404s)."""
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    allowed = set()
+    for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+        try:
+            endpoint, _args = adapter.match(method=method)
+        except (RoutingNotFound, MethodNotAllowed, RequestRedirect):
+            continue
+        if endpoint != "api.not_found":
+            allowed.add(method)
+    if allowed:
+        if "GET" in allowed:
+            allowed.add("HEAD")
+        raise MethodNotAllowed(valid_methods=sorted(allowed | {"OPTIONS"}))
+    raise RoutingNotFound()
+
+
+# --- input helpers ------------------------------------------------------------------------------
+
+def _json_body(required: bool = True) -> dict:
+    """The request body as a JSON object; {} for an empty optional body."""
+    data = request.get_data(cache=True)
+    if not data.strip():
+        if required:
+            raise Problem("ongeldige-invoer", "Stuur een JSON-object mee in de body.",
+                          errors={"body": "Stuur een JSON-object mee."})
+        return {}
+    mimetype = request.mimetype or ""
+    if mimetype != "application/json" and not mimetype.endswith("+json"):
+        raise Problem("verkeerd-mediatype",
+                      "Stuur de body als JSON, met de kop 'Content-Type: application/json'.")
+    try:
+        body = json.loads(data)
+    except (ValueError, UnicodeDecodeError):
+        raise Problem("ongeldige-json", "De body is geen geldige JSON.") from None
+    if not isinstance(body, dict):
+        raise Problem("ongeldige-invoer", "De body moet een JSON-object zijn.",
+                      errors={"body": "Stuur een JSON-object ({...})."})
+    return body
+
+
+def _query_int(name: str, default: int | None, errors: dict, label: str,
+               minimum: int = 1, maximum: int | None = None) -> int | None:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    if not raw.isdigit():
+        errors[name] = f"{label}: geef een geheel getal op."
+        return default
+    value = int(raw)
+    if value < minimum or (maximum is not None and value > maximum):
+        errors[name] = (f"{label}: geef een getal van {minimum} tot en met {maximum}."
+                        if maximum is not None else f"{label}: geef een getal vanaf {minimum}.")
+        return default
+    return value
+
+
+def _flatten_package_body(body: dict) -> dict[str, str]:
+    """Turn the JSON body into the flat string fields parse_new_package reads.
+
+    Raises Problem (422) for unknown fields and values of the wrong type.
+    """
+    flat: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    for name, value in body.items():
+        if name == "solutions":
+            continue
+        if name not in PACKAGE_FIELDS:
+            errors[name] = "Onbekend veld; zie /api/v1/openapi.json voor de velden."
+        elif value is None:
+            flat[name] = ""
+        elif isinstance(value, bool):
+            if name == "participant_warning_acknowledged":
+                flat[name] = "true" if value else "false"
+            else:
+                errors[name] = "Geef hier tekst op, geen true of false."
+        elif isinstance(value, int) and name == "organisation_id":
+            flat[name] = str(value)
+        elif isinstance(value, str):
+            flat[name] = value
+        else:
+            errors[name] = "Geef hier tekst op."
+    solutions = body.get("solutions")
+    if solutions is not None:
+        if not isinstance(solutions, list):
+            errors["solutions"] = ("Geef de oplossingen als lijst: "
+                                   '[{"code": "...", "start": "2027-01-01"}].')
+        else:
+            for index, item in enumerate(solutions):
+                if not isinstance(item, dict) or set(item) - {"code", "start"} or not all(
+                        isinstance(item.get(k, ""), str) for k in ("code", "start")):
+                    errors[f"solutions[{index}]"] = ('Geef elke oplossing als '
+                                                     '{"code": "...", "start": "2027-01-01"}.')
+                    continue
+                flat[f"solutions-{index}-code"] = item.get("code", "")
+                flat[f"solutions-{index}-start"] = item.get("start", "")
+    if errors:
+        raise Problem("ongeldige-invoer", "Niet alle velden zijn goed ingevuld.", errors=errors)
+    return flat
+
+
+def _api_field(field: str) -> str:
+    """The form field name `solutions-0-code` as the API body names it: `solutions[0].code`."""
+    if field.startswith("solutions-"):
+        _prefix, index, part = field.split("-", 2)
+        return f"solutions[{index}].{part}"
+    return field
+
+
+def _package_or_404(package_id: int) -> Package:
+    package = db.session.get(Package, package_id)
+    if package is None:
+        raise Problem("niet-gevonden", "Dit pakket bestaat niet.")
+    return package
+
+
+def _service_problem(exc: Exception) -> Problem:
+    """The problem for a ServiceError, NotFound or TransitionError from a service."""
+    from app.services.errors import NotFound
+    from app.services.errors import ServiceError
+
+    if isinstance(exc, NotFound):
+        return Problem("niet-gevonden", exc.message)
+    if isinstance(exc, ServiceError) and exc.field:
+        return Problem("ongeldige-invoer", exc.message, errors={exc.field: exc.message})
+    return Problem("conflict", getattr(exc, "message", None) or str(exc))
+
+
+# --- packages -----------------------------------------------------------------------------------
+
+@bp.post("/packages")
+def create_package():
+    """Make a package (state concept) from the same fields as the staff form."""
+    from app.domain.municipalities import load_municipalities
+    from app.domain.rules import RuleError
+    from app.runtime import runtime
+    from app.services.errors import NotFound
+    from app.services.intake import IntakeError
+    from app.services.intake import parse_new_package
+    from app.services.packages import create_package as create
+
+    flat = _flatten_package_body(_json_body())
+    settings, reference = runtime().settings, runtime().reference
+    try:
+        new = parse_new_package(flat, load_municipalities(settings.data_dir),
+                                set(reference.solutions))
+    except IntakeError as exc:
+        raise Problem("ongeldige-invoer", "Niet alle velden zijn goed ingevuld.",
+                      errors={_api_field(k): v for k, v in exc.errors.items()}) from None
+    try:
+        package = create(new, actor=_actor())
+    except RuleError as exc:
+        errors = {_api_field(exc.field): exc.message} if exc.field else None
+        raise Problem("ongeldige-invoer", exc.message, errors=errors) from None
+    except NotFound as exc:
+        raise Problem("niet-gevonden", str(exc)) from None
+    response = jsonify(package_detail(package))
+    response.status_code = 201
+    response.headers["Location"] = package_url(package.id)
+    return response
+
+
+@bp.get("/packages")
+def list_packages():
+    """Packages, newest first, filtered by state and organisation, a page at a time."""
+    errors: dict[str, str] = {}
+    state = request.args.get("state") or None
+    if state is not None and state not in {s.value for s in PackageState}:
+        errors["state"] = ("Status: kies een van: "
+                           + ", ".join(s.value for s in PackageState) + ".")
+    organisation_id = _query_int("organisation_id", None, errors, "Organisatie")
+    page = _query_int("page", 1, errors, "Pagina")
+    per_page = _query_int("per_page", PER_PAGE_DEFAULT, errors, "Aantal per pagina",
+                          maximum=PER_PAGE_MAX)
+    if errors:
+        raise Problem("ongeldig-verzoek", "Niet alle zoekvoorwaarden kloppen.", errors=errors)
+
+    query = sa.select(Package)
+    if state:
+        query = query.where(Package.state == state)
+    if organisation_id is not None:
+        query = query.where(Package.organisation_id == organisation_id)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    packages = db.session.scalars(
+        query.order_by(Package.created_at.desc(), Package.id.desc())
+        .offset((page - 1) * per_page).limit(per_page)
+    ).all()
+
+    def page_url(number: int) -> str:
+        args = {k: v for k, v in {"state": state, "organisation_id": organisation_id}.items()
+                if v is not None}
+        return url_for("api.list_packages", page=number, per_page=per_page, _external=True,
+                       **args)
+
+    return jsonify({
+        "items": [package_summary(p) for p in packages],
+        "page": page,
+        "per_page": per_page,
+        "total": total,
+        "next": page_url(page + 1) if page * per_page < total else None,
+        "previous": page_url(page - 1) if page > 1 else None,
+    })
+
+
+@bp.get("/packages/<int:package_id>")
+def get_package(package_id: int):
+    """One package with its documents, signers, fees and timeline."""
+    return jsonify(package_detail(_package_or_404(package_id)))
+
+
+@bp.get("/packages/<int:package_id>/documents/<int:document_id>/<variant>")
+def download_document(package_id: int, document_id: int, variant: str):
+    """The DOCX, PDF or signed PDF of one document of the package."""
+    from app.services.documents import document_file
+    from app.services.errors import ServiceError
+    from app.store.files import StoreError
+
+    document = db.session.get(Document, document_id)
+    if variant not in VARIANTS or document is None or document.package_id != package_id:
+        raise Problem("niet-gevonden", "Dit document bestaat niet bij dit pakket.")
+    try:
+        file = document_file(document_id, variant)
+    except ServiceError as exc:
+        raise _service_problem(exc) from None
+    except StoreError:
+        log.error("api: document %s (%s) missing from the store", document_id, variant)
+        raise Problem("niet-beschikbaar",
+                      "Dit bestand kan nu niet worden gelezen. Probeer het later opnieuw.") \
+            from None
+    return _file_response(file)
+
+
+@bp.post("/packages/<int:package_id>/send")
+def send_package(package_id: int):
+    """Send the package for signature (body {"provider": "..."} optional)."""
+    from app.domain.states import TransitionError
+    from app.services.errors import ServiceError
+    from app.services.sending import send_package as send
+
+    body = _json_body(required=False)
+    unknown = set(body) - {"provider"}
+    provider = body.get("provider")
+    if unknown or (provider is not None and not isinstance(provider, str)):
+        errors = {name: "Onbekend veld." for name in unknown}
+        if provider is not None and not isinstance(provider, str):
+            errors["provider"] = "Geef de naam van de ondertekendienst als tekst."
+        raise Problem("ongeldige-invoer", "Niet alle velden zijn goed ingevuld.",
+                      errors=errors)
+    _package_or_404(package_id)
+    try:
+        package = send(package_id, provider or None, _actor())
+    except (ServiceError, TransitionError) as exc:
+        raise _service_problem(exc) from None
+    if package.state == PackageState.MISLUKT.value:
+        raise Problem("dienst-mislukt", package.last_error or "Verzenden is mislukt.",
+                      state=package.state, package=package_url(package.id))
+    return jsonify(package_detail(package))
+
+
+@bp.post("/packages/<int:package_id>/cancel")
+def cancel_package(package_id: int):
+    """Withdraw the package, with a reason (body {"reason": "..."})."""
+    from app.domain.states import TransitionError
+    from app.services.errors import ServiceError
+    from app.services.sending import cancel_package as cancel
+
+    body = _json_body()
+    reason = body.get("reason")
+    errors = {name: "Onbekend veld." for name in set(body) - {"reason"}}
+    if not isinstance(reason, str) or not reason.strip():
+        errors["reason"] = "Geef een reden op voor het intrekken."
+    if errors:
+        raise Problem("ongeldige-invoer", "Niet alle velden zijn goed ingevuld.",
+                      errors=errors)
+    _package_or_404(package_id)
+    try:
+        package = cancel(package_id, reason, _actor())
+    except (ServiceError, TransitionError) as exc:
+        raise _service_problem(exc) from None
+    return jsonify(package_detail(package))
+
+
+# --- public: the API description and the mailed download links -----------------------------------
+
+@bp.get("/openapi.json")
+def openapi():
+    """The OpenAPI 3.1 description of this API (public: it holds no data)."""
+    from app.api.openapi import spec
+
+    return jsonify(spec())
+
+
+@bp.get("/links/<token>")
+def link(token: str):
+    """A document behind a signed, expiring link from an e-mail; no token needed."""
+    from app.mail.links import LinkError
+    from app.mail.links import LinkExpired
+    from app.mail.links import read_link
+    from app.runtime import runtime
+    from app.services.documents import FileDownload
+    from app.services.documents import document_file
+    from app.services.errors import ServiceError
+    from app.store.files import StoreError
+
+    try:
+        target = read_link(token)
+    except LinkExpired:
+        return _link_problem("verlopen", "Deze downloadlink is verlopen. Vraag de NVSI om de "
+                                         "documenten opnieuw te sturen.")
+    except LinkError:
+        return _link_problem("niet-gevonden", "Deze downloadlink bestaat niet. Controleer of "
+                                              "u de hele link uit de e-mail heeft gebruikt.")
+    package = db.session.get(Package, target.package_id)
+    gone = package is None or package.state == PackageState.INGETROKKEN.value
+    try:
+        if gone:
+            raise LookupError
+        if target.variant == "audit":
+            if not package.audit_trail_key:
+                raise LookupError
+            name = package.audit_trail_filename or "ondertekeningsverslag"
+            import mimetypes
+
+            file = FileDownload(name, runtime().store.get(package.audit_trail_key),
+                                mimetypes.guess_type(name)[0] or "application/octet-stream")
+        else:
+            document = db.session.get(Document, target.document_id)
+            if document is None or document.package_id != package.id:
+                raise LookupError
+            file = document_file(document.id, target.variant)
+    except (LookupError, ServiceError, StoreError):
+        return _link_problem("niet-gevonden", "Dit document is niet (meer) beschikbaar. "
+                                              "Neem contact op met de NVSI.")
+    response = _file_response(file)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _link_problem(kind: str, detail: str) -> Response:
+    """problem+json for programs; a short Dutch page for a person who clicked the link."""
+    best = request.accept_mimetypes.best_match(["application/problem+json", "application/json",
+                                                "text/html"])
+    if best != "text/html":
+        return problem_response(kind, detail)
+    response = problem_response(kind, detail)
+    page = (f'<!doctype html><html lang="nl"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f'<title>{escape(response.json["title"])} · NVSI</title></head>'
+            f'<body style="font-family:Arial,sans-serif;max-width:40em;margin:2em auto;'
+            f'padding:0 1em;line-height:1.5">'
+            f'<h1>{escape(response.json["title"])}</h1><p>{escape(detail)}</p>'
+            f'<p>Nederlandse Vereniging voor Sociale Innovatie</p></body></html>')
+    return Response(page, status=response.status_code, mimetype="text/html")
+
+
+def _file_response(file) -> Response:
+    response = send_file(io.BytesIO(file.data), mimetype=file.mimetype, as_attachment=True,
+                         download_name=file.filename)
+    digest = base64.b64encode(hashlib.sha256(file.data).digest()).decode()
+    response.headers["Repr-Digest"] = f"sha-256=:{digest}:"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,170 @@
+"""The JSON shapes of the API: packages, documents, signers, fees, timeline.
+
+Amounts are decimal strings with two decimals ("6216.19"); dates are ISO 8601
+("2027-01-01"); moments are UTC with a Z ("2026-11-28T15:30:02Z"). The OpenAPI document
+(app/api/openapi.py) describes the same shapes and the tests check one against the other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from flask import url_for
+
+from app.domain.states import PackageState
+from app.runtime import runtime
+from app.store.models import Document
+from app.store.models import Package
+
+VARIANTS = ("docx", "pdf", "signed")
+SIGNER_LABELS = {
+    "wachtend": "Wacht op zijn of haar beurt",
+    "uitgenodigd": "Uitgenodigd",
+    "bekeken": "Heeft de documenten bekeken",
+    "ondertekend": "Heeft ondertekend",
+    "geweigerd": "Heeft geweigerd",
+}
+
+
+def money(value: Decimal | None) -> str | None:
+    return None if value is None else f"{Decimal(value).quantize(Decimal('0.01')):f}"
+
+
+def day(value: dt.date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def moment(value: dt.datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC).replace(tzinfo=None)
+    return value.replace(microsecond=0).isoformat() + "Z"
+
+
+def state_label(state: str) -> str:
+    try:
+        return PackageState(state).label
+    except ValueError:
+        return state
+
+
+def package_url(package_id: int) -> str:
+    return url_for("api.get_package", package_id=package_id, _external=True)
+
+
+def package_summary(package: Package) -> dict:
+    """The short form used in lists."""
+    organisation = package.organisation
+    return {
+        "id": package.id,
+        "reference_number": package.reference_number,
+        "state": package.state,
+        "state_label": state_label(package.state),
+        "involvement": package.involvement,
+        "organisation": {"id": organisation.id, "name": organisation.name,
+                         "kind": organisation.kind},
+        "total": money(package.total),
+        "created_at": moment(package.created_at),
+        "updated_at": moment(package.updated_at),
+        "sent_at": moment(package.sent_at),
+        "signed_at": moment(package.signed_at),
+        "links": {"self": package_url(package.id)},
+    }
+
+
+def package_detail(package: Package) -> dict:
+    """Everything about one package."""
+    organisation = package.organisation
+    reference = runtime().reference
+    result = package_summary(package)
+    result.update({
+        "organisation": {
+            "id": organisation.id, "name": organisation.name, "kind": organisation.kind,
+            "cbs_code": organisation.cbs_code, "kvk": organisation.kvk,
+            "oin": organisation.oin,
+            "address": {"street": organisation.street, "postcode": organisation.postcode,
+                        "city": organisation.city},
+        },
+        "contact": _person(package.contact),
+        "signatory": _person(package.signatory),
+        "participant_warning_acknowledged": package.participant_warning_acknowledged,
+        "needs_council": package.needs_council,
+        "council_deadline": day(package.council_deadline),
+        "college_decision_on": day(package.college_decision_on),
+        "provider": package.provider,
+        "last_error": package.last_error,
+        "state_reason": package.state_reason,
+        "warnings": list(package.warnings or []),
+        "skipped": [{"kind": s.get("kind"), "reason": s.get("reason"),
+                     "solution_code": s.get("solution")} for s in package.skipped or []],
+        "fees": {
+            "solutions": [{
+                "code": s.solution_code,
+                "name": _solution_name(reference, s.solution_code),
+                "start": day(s.start_date),
+                "contracted": s.contracted,
+                "year": s.fee_year,
+                "licence": money(s.licence),
+                "management": money(s.management),
+                "surcharge": money(s.surcharge),
+                "surcharge_kind": s.surcharge_kind,
+                "surcharge_rate": money(s.surcharge_rate),
+                "alv_decision": s.alv_decision,
+                "total": money(s.total),
+            } for s in package.solutions],
+            "total": money(package.total),
+        },
+        "documents": [document(package, d) for d in package.documents],
+        "signers": [{
+            "order": s.order, "party": s.party, "name": s.name, "email": s.email,
+            "role": s.role, "state": s.state,
+            "state_label": SIGNER_LABELS.get(s.state, s.state),
+            "state_at": moment(s.state_at), "reason": s.reason,
+        } for s in package.signers],
+        "timeline": [{
+            "at": moment(e.at), "actor": e.actor, "kind": e.kind, "message": e.message,
+            "state_from": e.state_from, "state_to": e.state_to,
+        } for e in package.events],
+    })
+    result["links"] = {
+        "self": package_url(package.id),
+        "send": url_for("api.send_package", package_id=package.id, _external=True),
+        "cancel": url_for("api.cancel_package", package_id=package.id, _external=True),
+    }
+    return result
+
+
+def document(package: Package, doc: Document) -> dict:
+    keys = {"docx": doc.docx_key, "pdf": doc.pdf_key, "signed": doc.signed_key}
+    return {
+        "id": doc.id,
+        "position": doc.position,
+        "kind": doc.kind,
+        "title": doc.title,
+        "solution_code": doc.solution_code,
+        "start_date": day(doc.start_date),
+        "signed_required": doc.signed_required,
+        "sha256": {"docx": doc.docx_sha256, "pdf": doc.pdf_sha256, "sent": doc.sent_sha256,
+                   "signed": doc.signed_sha256},
+        "made_at": moment(doc.made_at),
+        "sent_at": moment(doc.sent_at),
+        "signed_at": moment(doc.signed_at),
+        "links": {variant: (url_for("api.download_document", package_id=package.id,
+                                    document_id=doc.id, variant=variant, _external=True)
+                            if keys[variant] else None)
+                  for variant in VARIANTS},
+    }
+
+
+def _person(person) -> dict:
+    return {"name": person.name, "function": person.function, "email": person.email,
+            "phone": person.phone or None}
+
+
+def _solution_name(reference, code: str) -> str:
+    try:
+        return reference.solution(code).name
+    except KeyError:
+        return code
