@@ -85,12 +85,52 @@ def app_settings(tmp_path, database_url) -> dict:
     return base_settings(tmp_path, database_url=database_url)
 
 
+class SharedConverter:
+    """One LibreOffice converter for the whole test session, started on first use.
+
+    Every test app gets it instead of starting LibreOffice of its own; `close` by an app is a
+    no-op, the session closes it at the end.
+    """
+
+    def __init__(self):
+        self._converter = None
+
+    def _get(self):
+        if self._converter is None:
+            from app.documents import PdfConverter
+
+            self._converter = PdfConverter(instances=1, timeout=120)
+            self._converter.start()
+        return self._converter
+
+    def convert(self, docx: bytes) -> bytes:
+        return self._get().convert(docx)
+
+    def healthy(self) -> bool:
+        return self._get().healthy()
+
+    def close(self) -> None:
+        pass
+
+    def shutdown(self) -> None:
+        if self._converter is not None:
+            self._converter.close()
+
+
+@pytest.fixture(scope="session")
+def shared_converter():
+    converter = SharedConverter()
+    yield converter
+    converter.shutdown()
+
+
 @pytest.fixture
-def app(app_settings):
+def app(app_settings, shared_converter):
     """The app on a migrated, empty database; emptied again afterwards."""
     from flask_migrate import upgrade
 
     app = create_app(app_settings)
+    app.extensions["tekenklaar"]._lazy["converter"] = shared_converter
     url = app_settings["database_url"]
     with app.app_context():
         if url.startswith("sqlite") or url not in _migrated:
