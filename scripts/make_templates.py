@@ -24,6 +24,7 @@ import zipfile
 from pathlib import Path
 
 from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.enum.text import WD_BREAK
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
@@ -272,10 +273,12 @@ class Builder:
         self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     # -- tables ---------------------------------------------------------------------------------
-    def table(self, rows, widths, *, header: bool = True, grid: bool = True, bold_last=False):
+    def table(self, rows, widths, *, header: bool = True, grid: bool = True, bold_last=False,
+              right: tuple[int, ...] = ()):
         """rows: lists of cell texts; a cell may be a list of (style, text) paragraphs.
 
-        A row given as the string "{%tr ... %}" becomes a row-level loop tag.
+        A row given as the string "{%tr ... %}" becomes a row-level loop tag. Columns in
+        `right` (amounts) are right-aligned.
         """
         table = self.doc.add_table(rows=0, cols=len(widths))
         if grid:
@@ -294,8 +297,11 @@ class Builder:
                     for run in cell.paragraphs[0].runs:
                         run.bold = True
         for row in table.rows:
-            for cell, width in zip(row.cells, widths):
+            for index, (cell, width) in enumerate(zip(row.cells, widths)):
                 cell.width = Twips(width)
+                if index in right and "{%tr" not in cell.text:
+                    for para in cell.paragraphs:
+                        para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         if header:
             _repeat_header(table.rows[0])
         _table_widths(table, widths)
@@ -539,7 +545,7 @@ def aanbiedingsbrief() -> Builder:
             "{%tr endfor %}",
             ["Totaal per jaar", "", "{{ fees_total }}"],
         ],
-        [3969, 2551, 2550], bold_last=True,
+        [3969, 2551, 2550], bold_last=True, right=(2,),
     )
     b.para("De opbouw van elk bedrag staat in de gebruiksovereenkomst van die oplossing.")
     b.tag("{%p endif %}")
@@ -749,7 +755,7 @@ def raadsbrief() -> Builder:
             "{%tr endfor %}",
             ["Totaal per jaar", "", "{{ fees_total }}"],
         ],
-        [3969, 2551, 2550], bold_last=True,
+        [3969, 2551, 2550], bold_last=True, right=(2,),
     )
     b.para("Voor latere jaren gelden de bedragen die de algemene ledenvergadering voor dat jaar "
            "vaststelt. Het aangaan van deze overeenkomsten is een bevoegdheid van ons college "
@@ -827,7 +833,7 @@ def ontwerpbesluit() -> Builder:
           "elk van de volgende innovatieve oplossingen:")
     b.tag("{%p for fee in fees %}")
     b.item("{{ fee.solution }}, met ingang van {{ fee.start }}, voor {{ fee.total }} per jaar "
-           "in {{ fee.year }};")
+           "in {{ fee.year }}{% if loop.last %}.{% else %};{% endif %}")
     b.tag("{%p endfor %}")
     b.tag("{%p if has_verwerkersovereenkomst %}")
     b.lid("Het college sluit daartoe met de NVSI een verwerkersovereenkomst als bedoeld in "
@@ -1130,7 +1136,7 @@ def gebruiksovereenkomst() -> Builder:
              "{{ fee.surcharge }}"],
             ["Totaal", "{{ fee.total }}"],
         ],
-        [6520, 2550], bold_last=True,
+        [6520, 2550], bold_last=True, right=(1,),
     )
     b.lid("De algemene ledenvergadering stelt de opslag voor bureaukosten en algemene diensten "
           "elk jaar vast. De opslag voor {{ fee.year }} is vastgesteld bij {{ fee.alv_decision }}.")
