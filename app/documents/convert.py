@@ -151,6 +151,7 @@ class PdfConverter:
         self.fallback = fallback
         self._servers: list[_Server] = []
         self._pool: queue.Queue[_Server] = queue.Queue()
+        self._busy: set[int] = set()  # indexes of servers converting right now
         self._lock = threading.Lock()
         self._work_dir: Path | None = None
         self._started = False
@@ -200,8 +201,9 @@ class PdfConverter:
                                 server.log_file)
                     self._stop(server)
             self._started = True
-            if not self._servers and not self.fallback:
-                raise ConversionError(self._no_server_message())
+        if not self._servers and not self.fallback:
+            self.close()  # nothing to keep: remove the profiles, as __exit__ will not run
+            raise ConversionError(self._no_server_message())
 
     def close(self) -> None:
         """Stop every server and remove their profiles. Safe to call more than once."""
@@ -224,10 +226,16 @@ class PdfConverter:
         return pids
 
     def healthy(self) -> bool:
-        """Whether every server runs and answers within a few seconds."""
+        """Whether every server runs, and every idle one answers within a few seconds.
+
+        (unoserver answers one request at a time, so a busy server is only checked to be alive.)
+        """
         if not self._started or self._closed or not self._servers:
             return False
-        return all(server.alive() and self._ping(server, timeout=5.0) for server in self._servers)
+        return all(
+            server.alive() and (server.index in self._busy or self._ping(server, timeout=5.0))
+            for server in self._servers
+        )
 
     # -- converting ----------------------------------------------------------------------------
     def convert(self, docx: bytes) -> bytes:
@@ -257,6 +265,7 @@ class PdfConverter:
                 "De PDF kon niet worden gemaakt: LibreOffice is al te lang bezet met andere "
                 "documenten. Probeer het over een paar minuten opnieuw."
             ) from None
+        self._busy.add(server.index)
         try:
             for attempt in (1, 2):
                 try:
@@ -266,6 +275,7 @@ class PdfConverter:
                     log.warning("unoserver %d failed (attempt %d): %s", server.index, attempt, exc)
                     self._stop(server)
         finally:
+            self._busy.discard(server.index)
             self._pool.put(server)
         if self.fallback:
             log.warning("converting with one-shot soffice after two server failures")
@@ -356,13 +366,14 @@ class PdfConverter:
         return False
 
     def _ensure_running(self, server: _Server) -> None:
-        if self._closed:
-            raise ConversionError("De PDF-omzetter is al afgesloten; maak een nieuwe aan.")
-        if server.alive():
-            return
-        log.warning("unoserver %d is not running; restarting it", server.index)
-        self._stop(server)
-        self._launch(server)
+        with self._lock:  # close() takes the lock too: no server is started after it
+            if self._closed:
+                raise ConversionError("De PDF-omzetter is al afgesloten; maak een nieuwe aan.")
+            if server.alive():
+                return
+            log.warning("unoserver %d is not running; restarting it", server.index)
+            self._stop(server)
+            self._launch(server)
         if not self._wait_ready(server, time.monotonic() + self.start_timeout):
             self._stop(server)
             raise _ServerGone("restart failed")

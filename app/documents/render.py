@@ -227,6 +227,11 @@ def _template_parts(data: bytes) -> dict[str, tuple[str, str, str]]:
     return parts
 
 
+def _parser() -> etree.XMLParser:
+    """A parser that loads no DTD, resolves no entities and reads nothing from the network."""
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+
+
 class _DocPrIds:
     """What DocxTemplate.fix_docpr_ids needs of `self`."""
 
@@ -248,7 +253,7 @@ def _render_part(part: _Dynamic, context: Mapping[str, Any], kind: DocumentKind)
     if any(char in xml for char in _LISTING_CHARS):
         xml = DocxTemplate.resolve_listing(None, xml)
     try:
-        tree = etree.fromstring(xml.encode("utf-8"))
+        tree = etree.fromstring(xml.encode("utf-8"), _parser())
     except etree.XMLSyntaxError as exc:
         raise RenderError(
             f"Het sjabloon {template_filename(kind)} ({part.name}) levert geen geldige XML op "
