@@ -15,6 +15,8 @@ import hashlib
 import io
 import json
 import logging
+import mimetypes
+import traceback
 
 import sqlalchemy as sa
 from flask import Blueprint
@@ -120,7 +122,10 @@ def handle_http(exc: HTTPException):
 
 @bp.errorhandler(Exception)
 def handle_unexpected(exc: Exception):
-    log.exception("api: unexpected error on %s %s", request.method, request.url_rule)
+    # The frames, not the message: a database error's message can hold the values (names,
+    # addresses) it was given, and personal data stays out of the logs.
+    log.error("api: unexpected error %s on %s %s\n%s", type(exc).__name__, request.method,
+              request.url_rule, "".join(traceback.format_tb(exc.__traceback__)))
     return problem_response("serverfout",
                             "Er ging iets mis aan onze kant. Probeer het later opnieuw; "
                             "blijft het misgaan, meld het dan bij de NVSI.")
@@ -452,8 +457,6 @@ def link(token: str):
             if not package.audit_trail_key:
                 raise LookupError
             name = package.audit_trail_filename or "ondertekeningsverslag"
-            import mimetypes
-
             file = FileDownload(name, runtime().store.get(package.audit_trail_key),
                                 mimetypes.guess_type(name)[0] or "application/octet-stream")
         else:

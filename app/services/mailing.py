@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import mimetypes
 from email.utils import formataddr
 from pathlib import Path
 from pathlib import PurePosixPath
@@ -233,8 +234,6 @@ def _recipients(*people) -> list[str]:
 
 
 def _mimetype(filename: str) -> str:
-    import mimetypes
-
     return mimetypes.guess_type(filename)[0] or "application/octet-stream"
 
 
@@ -292,6 +291,10 @@ def _attempt(mail: OutgoingMail, backend: MailBackend, now: dt.datetime) -> str:
         error = str(exc) if isinstance(exc, MailError) else \
             "Een bijlage ontbreekt in de documentopslag."
         return _failed(mail, now, error)
+    except Exception as exc:  # noqa: BLE001  one bad mail must not stop the queue
+        # The type only: the message of an unexpected error may hold an address.
+        return _failed(mail, now, f"Het bericht kon niet worden opgebouwd of verzonden "
+                                  f"({type(exc).__name__}).")
     _sent(mail, now)
     return "sent"
 

@@ -260,3 +260,44 @@ class TestStartTlsAndLogin:
         (message,) = tls_smtp_server.messages
         assert subject(message).startswith("Ter ondertekening")
         assert len(attachments(message)) == 4
+
+
+class Flaky:
+    """A backend that fails the first mail it is given in one way, then delivers."""
+
+    def __init__(self, error: Exception):
+        self.error = error
+        self.sent = []
+
+    def send(self, message):
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
+        self.sent.append(message)
+
+
+def test_an_unexpected_error_fails_one_mail_not_the_queue(app):
+    with app.app_context():
+        _p, (first,) = queue_sent()
+        _p, (second,) = queue_sent(name="Stichting Anders")
+        backend = Flaky(RuntimeError("kapot bij j.devries@debrug.example"))
+        assert mailing.deliver_pending(backend=backend) == \
+            {"sent": 1, "retrying": 1, "failed": 0}
+        mail = db.session.get(OutgoingMail, first)
+        assert mail.state == "wachtend"
+        assert mail.last_error == ("Het bericht kon niet worden opgebouwd of verzonden "
+                                   "(RuntimeError).")
+        assert db.session.get(OutgoingMail, second).state == "verzonden"
+
+
+def test_partly_refused_recipients_count_as_sent_with_a_note(app):
+    from app.mail.backends import PartiallyRefused
+
+    with app.app_context():
+        _p, (mail_id,) = queue_sent()
+        backend = Flaky(PartiallyRefused("De SMTP-server weigerde 1 ontvanger(s) (code 550)."))
+        assert mailing.deliver_pending(backend=backend)["sent"] == 1
+        mail = db.session.get(OutgoingMail, mail_id)
+        assert mail.state == "verzonden"  # not again: the others have it already
+        assert "weigerde 1 ontvanger" in mail.last_error
+        assert "Let op" in db.session.get(Package, mail.package_id).events[-1].message
