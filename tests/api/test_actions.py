@@ -9,7 +9,6 @@ import pytest
 from app.extensions import db
 from app.services.packages import create_package
 from app.store.models import OutgoingMail
-from app.store.models import Package
 from signing import ProviderUnavailable
 from tests.api.conftest import check_problem
 from tests.mail.factories import new_package

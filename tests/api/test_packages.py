@@ -1,13 +1,10 @@
 """Making, listing and reading packages through the API."""
 
-import datetime as dt
-
 import pytest
 
 from app.extensions import db
 from app.services.packages import create_package
 from app.store.models import Organisation
-from app.store.models import Package
 from tests.api.conftest import check_problem
 from tests.mail.factories import new_package
 
