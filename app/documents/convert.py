@@ -11,8 +11,9 @@ five times with 10-second pauses.
 
 - thread-safe: each conversion takes one server from a pool, so N servers convert N documents
   at once and further callers wait;
-- a timeout per conversion (client socket timeout, and unoserver's `--conversion-timeout`,
-  which makes it kill a stuck LibreOffice);
+- a timeout per conversion: the XML-RPC socket gives up, and the server with its LibreOffice
+  is stopped and started afresh for the next document (unoserver's own `--conversion-timeout`,
+  set a little longer, is a backstop);
 - a server that died (LibreOffice crashed or was killed) is restarted, and the document tried
   once more;
 - when no server can run, a one-shot `soffice --headless --convert-to` with a temporary profile
@@ -340,7 +341,9 @@ class PdfConverter:
             "--uno-interface", self.host, "--uno-port", str(server.uno_port),
             "--user-installation", str(server.profile),
             "--libreoffice-pid-file", str(server.pid_file),
-            "--conversion-timeout", str(max(1, math.ceil(self.timeout))),
+            # a backstop: unoserver kills a LibreOffice that is still busy a little after our
+            # own timeout has given up on it (and stopped the server)
+            "--conversion-timeout", str(math.ceil(self.timeout) + 5),
             "--executable", self.soffice,
         ]
         with server.log_file.open("ab") as log_file:

@@ -4,7 +4,8 @@ Run as `python fake_unoserver.py <mode> <state-file> [unoserver's own arguments]
 unoserver's XML-RPC API (info, convert, system.listMethods) and writes the pid file as
 unoserver does. Modes for convert: `ok` returns a small PDF; `hang` never answers; `fault`
 raises; `die-once` exits during the first conversion of its first life (the state file counts
-lives); `never` exits at once without serving.
+lives, one line
+per start); `never` exits at once without serving.
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ def main() -> None:
                    "--executable"):
         parser.add_argument(option)
     args = parser.parse_args(sys.argv[3:])
-    lives = int(state.read_text()) + 1 if state.exists() else 1
-    state.write_text(str(lives))
+    with state.open("a") as counter:  # one line per start; appends do not race
+        counter.write("started\n")
+    lives = len(state.read_text().splitlines())
     if mode == "never":
         sys.exit(2)
     server = SimpleXMLRPCServer((args.interface, int(args.port)), allow_none=True,

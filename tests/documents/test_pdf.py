@@ -29,8 +29,8 @@ from tests.documents.builders import REFERENCE
 from tests.documents.builders import THREE
 from tests.documents.builders import facts
 from tests.documents.builders import normalise
-from tests.documents.test_render import ARTICLE_160_2
-from tests.documents.test_render import ART_28_3
+from tests.documents.expected import ART_28_3
+from tests.documents.expected import ARTICLE_160_2
 
 pytestmark = pytest.mark.libreoffice
 K = DocumentKind
