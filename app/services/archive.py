@@ -11,11 +11,14 @@ from app.domain.formatting import format_datetime
 from app.domain.rules import DocumentKind
 from app.domain.states import PackageState
 from app.extensions import db
+from app.jobs import enqueue
 from app.runtime import runtime
+from app.services import mailing
 from app.services import timeline
+from app.services.providers import provider as get_provider
 from app.services.tracking import document_key
+from app.services.tracking import document_label
 from app.services.tracking import lock_package
-from app.store.files import sha256
 from app.store.models import Agreement
 from app.store.models import Package
 from app.store.models import utcnow
@@ -31,6 +34,14 @@ AGREEMENT_KINDS = {
 }
 
 
+class ArchiveError(RuntimeError):
+    """The signed copies could not be stored; `message` (Dutch) says what is missing."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
 def record_agreements(package: Package, signed_on: dt.date) -> None:
     """Put the package's signed agreements on file for its organisation (no commit).
 
@@ -38,7 +49,7 @@ def record_agreements(package: Package, signed_on: dt.date) -> None:
     """
     for document in package.documents:
         kind = AGREEMENT_KINDS.get(DocumentKind(document.kind))
-        if kind is None:
+        if kind is None or not document.signed_required:
             continue
         solution = document.solution_code or ""
         exists = db.session.scalar(sa.select(Agreement.id).where(
@@ -48,58 +59,79 @@ def record_agreements(package: Package, signed_on: dt.date) -> None:
             db.session.add(Agreement(organisation_id=package.organisation_id, kind=kind,
                                      solution_code=solution, signed_on=signed_on,
                                      package_id=package.id))
+            db.session.flush()
 
 
 def archive_package(package_id: int) -> None:
     """Store the signed PDFs and the audit trail with their SHA-256; move to `gearchiveerd`.
 
-    A job: safe to run twice. For a provider that can download, the signed copies come from
-    the provider; for wet-ink signing the scans are already stored and the audit trail is made
-    from the timeline. Raises signing errors when the provider cannot be reached (the job is
-    retried); the package stays `ondertekend` meanwhile.
+    A job: safe to run twice, and to run while a second copy runs. For a provider that can
+    download, the signed copies come from the provider (outside any lock: that is the slow
+    part); for signing on paper the scans are already stored and the audit trail is made from
+    the timeline. Raises signing errors when the provider cannot be reached, and ArchiveError
+    when a signed copy is missing (the job is retried); the package stays `ondertekend`
+    meanwhile, with the reason in `last_error`.
     """
-    from app.services.providers import provider as get_provider
-
     package = db.session.get(Package, package_id)
     if package is None or package.state != PackageState.ONDERTEKEND.value:
         return
     store = runtime().store
     prefix = f"packages/{package.reference_number}/ondertekend"
     adapter = get_provider(package.provider)
+    to_sign = {document_key(d.id): d for d in package.documents if d.signed_required}
+    stored: dict[str, tuple[str, str]] = {}  # document key -> (store key, sha256)
     if adapter.can_download:
         bundle = adapter.download(package.envelope_id)
-        by_key = {document_key(d.id): d for d in package.documents}
         for signed in bundle.documents:
-            document = by_key.get(signed.key)
+            document = to_sign.get(signed.key)
             if document is None:
                 log.warning("signed file for an unknown document (package %s)", package.id)
                 continue
-            document.signed_key = f"{prefix}/{document.filename or document.id}.pdf"
-            document.signed_sha256 = store.put(document.signed_key, signed.pdf)
-            document.signed_at = package.signed_at
+            key = f"{prefix}/{document.filename or document.id}.pdf"
+            stored[signed.key] = (key, store.put(key, signed.pdf))
         audit, filename = bundle.audit_trail, bundle.audit_trail_filename
+        missing = [d.title for k, d in to_sign.items() if k not in stored]
+        if not audit:
+            missing.append("het ondertekenverslag van de ondertekendienst")
     else:
-        audit, filename = _audit_from_timeline(package), "ondertekenverslag.txt"
+        missing = [d.title for d in to_sign.values() if not d.signed_key]
+        audit, filename = None, "ondertekenverslag.txt"
+    if missing:
+        message = ("De ondertekende stukken zijn nog niet compleet; ontbreekt: "
+                   + ", ".join(missing) + ".")
+        package.last_error = message
+        db.session.commit()
+        raise ArchiveError(message)
+
     package = lock_package(package_id)
-    if package.state != PackageState.ONDERTEKEND.value:
+    if package is None or package.state != PackageState.ONDERTEKEND.value:
         db.session.rollback()
         return
+    for document in package.documents:
+        if document_key(document.id) in stored:
+            document.signed_key, document.signed_sha256 = stored[document_key(document.id)]
+            document.signed_at = package.signed_at
+    if audit is None:
+        audit = _audit_from_timeline(package)
     package.audit_trail_key = f"{prefix}/{filename}"
     package.audit_trail_sha256 = store.put(package.audit_trail_key, audit)
     package.audit_trail_filename = filename
+    package.last_error = None
     timeline.transition(
         package, PackageState.GEARCHIVEERD, "systeem",
         "De ondertekende documenten en het ondertekenverslag zijn opgeslagen.",
-        documents={d.kind: d.signed_sha256 for d in package.documents if d.signed_sha256},
+        documents={document_label(d): d.signed_sha256 for d in package.documents
+                   if d.signed_sha256},
         audit_trail=package.audit_trail_sha256,
     )
-    _queue_completed_mail(package)
+    mails = mailing.queue_completed(package)
     db.session.commit()
-    _deliver_mail()
+    if mails:
+        enqueue(mailing.deliver_pending, package_id=package_id)
 
 
 def _audit_from_timeline(package: Package) -> bytes:
-    """A plain-text audit trail for wet-ink signing: the timeline and every document's hash."""
+    """A plain-text audit trail for signing on paper: the timeline and every document's hash."""
     lines = [
         "Ondertekenverslag",
         f"Pakket {package.reference_number} — {package.organisation.name}",
@@ -111,28 +143,10 @@ def _audit_from_timeline(package: Package) -> bytes:
         if not document.signed_required:
             continue
         lines.append(f"- {document.title}")
-        lines.append(f"  verzonden:   {document.sent_sha256 or document.pdf_sha256 or '-'}")
+        lines.append(f"  gemaakt:     {document.pdf_sha256 or '-'}")
+        lines.append(f"  verzonden:   {document.sent_sha256 or '-'}")
         lines.append(f"  ondertekend: {document.signed_sha256 or '-'}")
     lines += ["", "Verloop:"]
     for event in package.events:
         lines.append(f"- {format_datetime(event.at)} (UTC), {event.actor}: {event.message}")
     return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-def _queue_completed_mail(package: Package) -> None:
-    try:
-        from app.services.mailing import queue_completed
-    except ImportError:  # the mail module is optional until it is installed
-        return
-    queue_completed(package)
-
-
-def _deliver_mail() -> None:
-    try:
-        from app.services.mailing import deliver_pending
-    except ImportError:
-        return
-    from app.jobs import enqueue
-
-    enqueue(deliver_pending)
-

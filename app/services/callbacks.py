@@ -1,8 +1,14 @@
 """Provider callbacks: verify against the raw body, record the delivery, then act.
 
-Where the provider authenticates the whole body (our manual uploads) the events are applied
-as they are. Where it signs less (Signhost: id and status; ValidSign: a static key), the
-callback is only a trigger: a job fetches the authoritative state from the provider first.
+Every delivery is recorded (provider, dedupe key, when, SHA-256 of the body; never the body)
+with its outcome: `aanvaard`, `dubbel` (seen and handled before), `onbekend` (an envelope we
+do not know), `genegeerd` (authentic, but nothing we act on), `ongeldig` (bad signature or
+malformed), `te_groot`.
+
+Where the provider authenticates the whole body (our own signed uploads for signing on paper)
+the events are applied in the request, in the same transaction as the delivery record. Where
+it authenticates less (Signhost: id and status; ValidSign: a static key), the callback is only
+a trigger: a job fetches the authoritative state from the provider and applies that.
 """
 
 from __future__ import annotations
@@ -12,26 +18,35 @@ from collections.abc import Mapping
 
 import sqlalchemy as sa
 
+from app.domain.states import PackageState
 from app.extensions import db
 from app.jobs import enqueue
 from app.services.providers import provider as get_provider
 from app.services.tracking import apply_events
+from app.services.tracking import apply_locked
+from app.services.tracking import after_commit
+from app.services.tracking import lock_package
 from app.store.files import sha256
 from app.store.models import Package
 from app.store.models import WebhookDelivery
 from app.store.models import utcnow
 from signing import InvalidCallback
+from signing import SigningEvent
 
 log = logging.getLogger(__name__)
 
-ACCEPTED, DUPLICATE, UNKNOWN, INVALID = "aanvaard", "dubbel", "onbekend", "ongeldig"
+ACCEPTED, DUPLICATE, UNKNOWN, IGNORED, INVALID, OVERSIZED = (
+    "aanvaard", "dubbel", "onbekend", "genegeerd", "ongeldig", "te_groot")
 
 
-def receive_callback(provider_name: str, headers: Mapping[str, str], body: bytes) -> bool:
+def receive_callback(provider_name: str, headers: Mapping[str, str], body: bytes,
+                     actor: str | None = None) -> bool:
     """Handle one delivery; return whether it was authentic and well-formed.
 
     Never raises for bad input: an invalid delivery is recorded (without its body or any
-    personal data) and changes nothing.
+    personal data), logged, and changes nothing. `actor` is who the timeline names (the
+    provider by default; the staff member for an upload). Raises signing.ConfigurationError
+    for a provider that is not configured.
     """
     adapter = get_provider(provider_name)
     digest = sha256(body)
@@ -39,64 +54,113 @@ def receive_callback(provider_name: str, headers: Mapping[str, str], body: bytes
         adapter.verify_callback(headers, body)
         events = adapter.parse_callback(headers, body)
     except InvalidCallback as exc:
-        log.warning("callback rejected", extra={"provider": provider_name,
-                                                "reason": exc.reason, "body_sha256": digest})
-        _record(provider_name, f"invalid:{digest}", None, None, digest, INVALID)
+        log.warning("callback rejected: provider=%s reason=%s body_sha256=%s",
+                    provider_name, exc.reason, digest)
+        _record(provider_name, f"{INVALID}:{digest}", None, None, digest, INVALID)
+        db.session.commit()
         return False
-    dedupe_key = "|".join(sorted(e.dedupe_key for e in events)) or f"body:{digest}"
-    dedupe_key = dedupe_key if len(dedupe_key) <= 300 else f"sha256:{sha256(dedupe_key.encode())}"
-    envelope_id = events[0].envelope_id if events else None
-    package = _package_for(provider_name, envelope_id)
-    seen = db.session.scalar(sa.select(WebhookDelivery.id).where(
-        WebhookDelivery.provider == provider_name, WebhookDelivery.dedupe_key == dedupe_key,
-        WebhookDelivery.outcome == ACCEPTED))
-    if package is None:
+    if not events:
+        _record(provider_name, f"body:{digest}", None, None, digest, IGNORED)
+        db.session.commit()
+        return True
+    dedupe_key = delivery_key(events)
+    envelope_id = events[0].envelope_id
+    package_id = _package_id_for(provider_name, envelope_id)
+    if package_id is None:
         _record(provider_name, dedupe_key, envelope_id, None, digest, UNKNOWN)
-        log.info("callback for an unknown envelope", extra={"provider": provider_name})
+        db.session.commit()
+        log.info("callback for an unknown envelope recorded: provider=%s body_sha256=%s",
+                 provider_name, digest)
         return True
-    if seen:
-        _record(provider_name, dedupe_key, envelope_id, package.id, digest, DUPLICATE)
-        return True
-    delivery = _record(provider_name, dedupe_key, envelope_id, package.id, digest, ACCEPTED)
     if adapter.callback_is_trigger:
-        enqueue(sync_package, package.id, delivery.id)
-    else:
-        apply_events(package.id, provider_name, events, actor=provider_name)
-        _processed(delivery.id)
+        # A redelivery of a callback whose poll failed is polled again.
+        seen = _seen(provider_name, dedupe_key, processed=True)
+        delivery = _record(provider_name, dedupe_key, envelope_id, package_id, digest,
+                           DUPLICATE if seen else ACCEPTED)
+        db.session.commit()
+        if not seen:
+            enqueue(sync_package, package_id, delivery.id, package_id=package_id,
+                    background=True)
+        return True
+    package = lock_package(package_id)
+    seen = _seen(provider_name, dedupe_key, processed=False)
+    delivery = _record(provider_name, dedupe_key, envelope_id, package_id, digest,
+                       DUPLICATE if seen else ACCEPTED)
+    if seen:
+        db.session.commit()
+        return True
+    outcome = apply_locked(package, provider_name, events, actor or provider_name)
+    delivery.processed_at = utcnow()
+    state = package.state
+    db.session.commit()
+    after_commit(package_id, state, outcome)
     return True
 
 
+def record_oversized(provider_name: str, size: int) -> None:
+    """Record a delivery refused for its size (its body was not read)."""
+    log.warning("callback rejected: provider=%s reason=oversized_body bytes=%s",
+                provider_name, size)
+    _record(provider_name, f"{OVERSIZED}:{size}", None, None, "", OVERSIZED)
+    db.session.commit()
+
+
+def delivery_key(events: list[SigningEvent]) -> str:
+    """The dedupe key of a delivery: its events' keys (the SHA-256 of them when long)."""
+    key = "|".join(sorted(e.dedupe_key for e in events))
+    return key if len(key) <= 300 else f"sha256:{sha256(key.encode())}"
+
+
 def sync_package(package_id: int, delivery_id: int | None = None) -> None:
-    """A job: fetch the envelope's state from the provider and apply it (safe to repeat)."""
+    """A job: fetch the envelope's state from the provider and apply it (safe to repeat).
+
+    Raises signing errors when the provider cannot be reached (the job is retried); the
+    delivery then stays unprocessed, so a redelivery polls again.
+    """
     package = db.session.get(Package, package_id)
     if package is None or not package.envelope_id:
+        _processed(delivery_id)
         return
     adapter = get_provider(package.provider)
-    status = adapter.status(package.envelope_id)
-    apply_events(package_id, package.provider, adapter.events_from_status(status),
-                 actor=package.provider)
-    if delivery_id is not None:
+    if not adapter.can_poll or PackageState(package.state).is_final:
         _processed(delivery_id)
+        return
+    envelope_id, provider_name = package.envelope_id, package.provider
+    db.session.commit()  # no transaction stays open during the HTTP call
+    status = adapter.status(envelope_id)
+    apply_events(package_id, provider_name, adapter.events_from_status(status),
+                 actor=provider_name)
+    _processed(delivery_id)
 
 
-def _package_for(provider_name: str, envelope_id: str | None) -> Package | None:
-    if not envelope_id:
-        return None
-    return db.session.scalar(sa.select(Package).where(
+def _package_id_for(provider_name: str, envelope_id: str) -> int | None:
+    return db.session.scalar(sa.select(Package.id).where(
         Package.provider == provider_name, Package.envelope_id == envelope_id))
+
+
+def _seen(provider_name: str, dedupe_key: str, *, processed: bool) -> bool:
+    query = sa.select(WebhookDelivery.id).where(
+        WebhookDelivery.provider == provider_name, WebhookDelivery.dedupe_key == dedupe_key[:300],
+        WebhookDelivery.outcome == ACCEPTED)
+    if processed:
+        query = query.where(WebhookDelivery.processed_at.is_not(None))
+    return db.session.scalar(query.limit(1)) is not None
 
 
 def _record(provider_name, dedupe_key, envelope_id, package_id, digest, outcome):
     delivery = WebhookDelivery(provider=provider_name, dedupe_key=dedupe_key[:300],
                                envelope_id=envelope_id and envelope_id[:200],
-                               package_id=package_id, body_sha256=digest, outcome=outcome)
+                               package_id=package_id, body_sha256=digest, outcome=outcome,
+                               received_at=utcnow())
     db.session.add(delivery)
-    db.session.commit()
+    db.session.flush()
     return delivery
 
 
-def _processed(delivery_id: int) -> None:
+def _processed(delivery_id: int | None) -> None:
+    if delivery_id is None:
+        return
     delivery = db.session.get(WebhookDelivery, delivery_id)
-    if delivery is not None:
+    if delivery is not None and delivery.processed_at is None:
         delivery.processed_at = utcnow()
-        db.session.commit()
+    db.session.commit()

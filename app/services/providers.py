@@ -14,6 +14,7 @@ import os
 from pydantic import SecretStr
 
 from app.runtime import runtime
+from signing import ConfigurationError
 from signing import Provider
 from signing import available
 from signing import get_provider
@@ -21,8 +22,16 @@ from signing import provider_class
 
 
 def available_providers() -> list[str]:
-    """The names of the providers staff can choose from."""
-    return available()
+    """The names of the providers staff can choose from: those whose settings are complete
+    (a provider without its keys would only fail at the moment of sending)."""
+    names = []
+    for name in available():
+        try:
+            provider(name)
+        except ConfigurationError:
+            continue
+        names.append(name)
+    return names
 
 
 def provider(name: str) -> Provider:

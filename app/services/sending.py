@@ -1,42 +1,63 @@
 """Sending a package for signature and the staff actions while it is out.
 
 send_package: the documents go to the provider once, even when a send is repeated after a
-failure: the idempotency key and the envelope id are stored before and as soon as the
-provider has them, and a repeated send resumes instead of creating a second envelope.
+failure or two sends start at the same moment.
+
+* A send takes a lease on the package first: the package's `send_key` holds the idempotency
+  key and, while a send runs, `@<unix time>` after it. A second send during the lease is
+  refused; a lease older than SEND_LEASE (a crashed process) may be taken over. The key
+  itself stays the same across attempts, so the provider's reference stays searchable.
+* The envelope id is committed the moment the provider has made the envelope (`on_created`);
+  a later send resumes that envelope instead of making a second one.
+* Retries of single HTTP calls happen in `signing.http` (timeouts, 429 and 5xx on calls that
+  are safe to repeat). When they run out, or the provider refuses, the package is `mislukt`
+  with the reason, keeping its documents and its envelope id.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 import uuid
+from io import BytesIO
+
+import sqlalchemy as sa
 
 from app.domain.states import PackageState
 from app.domain.states import TransitionError
 from app.extensions import db
 from app.runtime import runtime
+from app.services import mailing
 from app.services import timeline
+from app.services.callbacks import receive_callback
 from app.services.errors import ServiceError
 from app.services.packages import get_package
-from app.services.providers import available_providers  # noqa: F401  (re-exported for views)
+from app.services.providers import available_providers
 from app.services.providers import manual_secret
 from app.services.providers import provider as get_provider
+from app.services.tracking import OUT_FOR_SIGNING
 from app.services.tracking import apply_events
 from app.services.tracking import document_key
+from app.services.tracking import lock_package
+from app.services.tracking import mark_sent
+from app.services.tracking import provider_label
 from app.services.tracking import signer_key
+from app.store.files import StoreError
+from app.store.files import sha256
 from app.store.models import Package
 from app.store.models import utcnow
 from signing import Document
-from signing import NotSupported
-from signing import ProviderRejected
-from signing import ProviderUnavailable
+from signing import OutcomeUnknown
 from signing import SendRequest
 from signing import Signer
 from signing import SigningError
 
 log = logging.getLogger(__name__)
 
-SENDABLE = {PackageState.KLAAR, PackageState.BESLUIT_GENOMEN, PackageState.MISLUKT}
-OUT_FOR_SIGNING = {PackageState.VERZONDEN, PackageState.DEELS_ONDERTEKEND}
+SENDABLE = frozenset({PackageState.KLAAR, PackageState.BESLUIT_GENOMEN, PackageState.MISLUKT})
+SEND_LEASE_SECONDS = 15 * 60  # longer than the envelope-creating call can take with retries
+BUSY = ("Dit pakket wordt op dit moment al verzonden. Vernieuw de pagina over een minuut om "
+        "het resultaat te zien.")
 
 
 def send_package(package_id: int, provider_name: str | None, actor: str) -> Package:
@@ -44,7 +65,8 @@ def send_package(package_id: int, provider_name: str | None, actor: str) -> Pack
 
     A provider that cannot be reached or refuses leaves the package `mislukt` with the
     reason; sending again resumes the same envelope. Raises ServiceError when the package
-    cannot be sent now (documents not made, the raad still to be heard, another provider).
+    cannot be sent now (documents not made, the raad still to be heard, another provider, a
+    send already running).
     """
     package = get_package(package_id)
     state = PackageState(package.state)
@@ -54,60 +76,65 @@ def send_package(package_id: int, provider_name: str | None, actor: str) -> Pack
         adapter = get_provider(name)
     except SigningError as exc:
         raise ServiceError(exc.message, "provider") from None
+    key = _take_lease(package, state, name)
+    try:
+        return _send(package_id, adapter, name, key, actor)
+    finally:
+        db.session.rollback()  # nothing is pending here; a failed flush must not block this
+        _release_lease(package_id, key)
 
-    if package.send_key is None:
-        package.send_key = uuid.uuid4().hex
-    package.provider = name
-    db.session.commit()  # the key is stored before anything goes out
 
-    request = _send_request(package)
+def _send(package_id: int, adapter, name: str, key: str, actor: str) -> Package:
+    package = get_package(package_id)
+    request = _send_request(package, key)
 
     def store_envelope(envelope_id: str) -> None:
         package.envelope_id = envelope_id
+        timeline.record(package, actor, "envelop",
+                        f"Envelop aangemaakt bij {provider_label(name)}.", envelope=envelope_id)
         db.session.commit()
 
     try:
         envelope_id = adapter.send(request, on_created=store_envelope,
                                    existing_envelope_id=package.envelope_id)
-    except (ProviderUnavailable, ProviderRejected) as exc:
+    except SigningError as exc:
         db.session.rollback()
         package = get_package(package_id)
-        _fail(package, actor, f"Verzenden via {name} is mislukt: {exc.message}")
+        reason = f"Verzenden via {provider_label(name)} is mislukt: {exc.message}"
+        if isinstance(exc, OutcomeUnknown) and not package.envelope_id:
+            reason += f" Zoek daarvoor op het kenmerk {key}."
+        _fail(package, actor, reason, detail=exc.detail)
         return package
+
+    package = lock_package(package_id)
     package.envelope_id = envelope_id
-    now = utcnow()
-    for document in package.documents:
-        if document.signed_required:
-            document.sent_sha256, document.sent_at = document.pdf_sha256, now
-    package.sent_at = now
-    package.last_error = None
-    for signer in package.signers:
-        if signer.order == 1 and signer.state == "wachtend":
-            signer.state, signer.state_at = "uitgenodigd", now
-    timeline.transition(package, PackageState.VERZONDEN, actor,
-                        f"Verzonden voor ondertekening via {name}.", provider=name,
-                        documents={d.kind: d.sent_sha256 for d in package.documents
-                                   if d.sent_sha256})
-    _queue_mail("queue_package_sent", package)
+    if PackageState(package.state) in SENDABLE:
+        mark_sent(package, actor, f"Verzonden voor ondertekening via {provider_label(name)}.")
+        mail = True
+    else:  # the provider's callbacks were quicker than we were
+        mail = False
     db.session.commit()
-    _deliver_mail()
-    return package
+    if mail:
+        from app.jobs import enqueue
+
+        enqueue(mailing.deliver_pending, package_id=package_id)
+    return get_package(package_id)
 
 
 def _check_sendable(package: Package, state: PackageState, name: str) -> None:
     if state not in SENDABLE:
         raise ServiceError(f"Een pakket met de status '{state.label}' kan niet worden verzonden.")
-    if state is PackageState.MISLUKT and package.envelope_id is None and not _documents_ready(package):
-        raise ServiceError("Maak eerst de documenten opnieuw.")
     if not _documents_ready(package):
+        if state is PackageState.MISLUKT:
+            raise ServiceError("Maak eerst de documenten opnieuw.")
         raise ServiceError("Maak eerst de documenten (pdf) voordat u het pakket verzendt.")
     if package.needs_council and package.college_decision_on is None:
         raise ServiceError("Het college moet eerst besluiten, nadat de raad zijn wensen en "
                            "bedenkingen kenbaar heeft kunnen maken (artikel 160 Gemeentewet). "
                            "Leg het collegebesluit vast voordat u verzendt.")
     if package.envelope_id and package.provider and package.provider != name:
-        raise ServiceError(f"Dit pakket is al aangeboden bij {package.provider}; verzend het "
-                           "opnieuw via dezelfde dienst.", "provider")
+        raise ServiceError(f"Dit pakket is al aangeboden bij {provider_label(package.provider)}; "
+                           "verzend het opnieuw via dezelfde dienst.", "provider")
 
 
 def _documents_ready(package: Package) -> bool:
@@ -115,12 +142,60 @@ def _documents_ready(package: Package) -> bool:
     return bool(signed) and all(d.pdf_key for d in signed)
 
 
-def _send_request(package: Package) -> SendRequest:
+def _lease_parts(value: str | None) -> tuple[str | None, int | None]:
+    if not value:
+        return None, None
+    key, _, since = value.partition("@")
+    return key, int(since) if since.isdigit() else None
+
+
+def _take_lease(package: Package, state: PackageState, name: str) -> str:
+    """Claim the send (see the module docstring); return the idempotency key."""
+    old = package.send_key
+    key, since = _lease_parts(old)
+    now = int(time.time())
+    if since is not None and now - since < SEND_LEASE_SECONDS:
+        raise ServiceError(BUSY)
+    key = key or uuid.uuid4().hex
+    same = Package.send_key.is_(None) if old is None else Package.send_key == old
+    result = db.session.execute(
+        sa.update(Package)
+        .where(Package.id == package.id, Package.state == state.value, same)
+        .values(send_key=f"{key}@{now}", provider=name)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise ServiceError(BUSY)
+    db.session.commit()
+    return key
+
+
+def _release_lease(package_id: int, key: str) -> None:
+    db.session.execute(
+        sa.update(Package)
+        .where(Package.id == package_id, Package.send_key.like(f"{key}@%"))
+        .values(send_key=key)
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+
+
+def _send_request(package: Package, key: str) -> SendRequest:
+    """The request for the provider; the PDFs are checked against the SHA-256 recorded when
+    they were made. Raises ServiceError when a file is missing or changed."""
     store = runtime().store
-    documents = [
-        Document(document_key(d.id), f"{d.filename or d.kind}.pdf", store.get(d.pdf_key))
-        for d in package.documents if d.signed_required
-    ]
+    documents = []
+    for d in package.documents:
+        if not d.signed_required:
+            continue
+        try:
+            pdf = store.get(d.pdf_key)
+        except StoreError:
+            raise ServiceError(f"De pdf van '{d.title}' ontbreekt in de documentopslag. "
+                               "Neem contact op met de beheerder.") from None
+        if d.pdf_sha256 and sha256(pdf) != d.pdf_sha256:
+            raise ServiceError(f"De pdf van '{d.title}' is gewijzigd sinds hij is gemaakt. "
+                               "Neem contact op met de beheerder.")
+        documents.append(Document(document_key(d.id), f"{d.filename or d.kind}.pdf", pdf))
     signers = [Signer(signer_key(s), s.name, s.email, s.role, s.order) for s in package.signers]
     settings = runtime().settings
     org = package.organisation.name
@@ -131,59 +206,84 @@ def _send_request(package: Package) -> SendRequest:
         subject=f"Ter ondertekening: {package.reference_number} — {org}",
         message=("Namens de Nederlandse Vereniging voor Sociale Innovatie bieden wij u de "
                  f"documenten van pakket {package.reference_number} aan ter ondertekening."),
-        idempotency_key=package.send_key,
+        idempotency_key=key,
         callback_url=f"{settings.public_url.rstrip('/')}/webhooks/{package.provider}",
     )
 
 
-def _fail(package: Package, actor: str, reason: str) -> None:
+def _fail(package: Package, actor: str, reason: str, **details) -> None:
     package.last_error = reason
-    state = PackageState(package.state)
-    if state is PackageState.MISLUKT:
-        timeline.record(package, actor, "fout", reason)
+    if PackageState(package.state) is PackageState.MISLUKT:
+        timeline.record(package, actor, "fout", reason, **details)
     else:
-        timeline.transition(package, PackageState.MISLUKT, actor, reason)
+        timeline.transition(package, PackageState.MISLUKT, actor, reason, **details)
     db.session.commit()
 
 
 def remind_package(package_id: int, actor: str) -> Package:
-    """Ask the provider (or the mail queue, for wet-ink signing) to remind the signers."""
+    """Remind the signers whose turn it is: through the provider where it can, by e-mail for
+    signing on paper. Raises ServiceError (not out for signing, provider cannot remind)."""
     package = get_package(package_id)
     if PackageState(package.state) not in OUT_FOR_SIGNING:
         raise ServiceError("Alleen een verzonden pakket kan een herinnering krijgen.")
-    adapter = get_provider(package.provider)
+    label = provider_label(package.provider)
     try:
+        adapter = get_provider(package.provider)
         if adapter.can_remind:
             adapter.remind(package.envelope_id)
-            how = f"via {package.provider}"
-        else:
-            _queue_mail("queue_reminder", package)
+            how = f"via {label}"
+        elif not adapter.can_poll:  # signing on paper: we mail the documents again
+            if not mailing.queue_reminder(package):
+                raise ServiceError("De organisatie heeft al ondertekend; er is niemand om aan "
+                                   "te herinneren.")
             how = "per e-mail"
-    except NotSupported:
-        raise ServiceError(f"{package.provider} kent geen losse herinneringen.") from None
+        else:
+            raise ServiceError(f"{label} herinnert de ondertekenaars automatisch; een losse "
+                               "herinnering is daar niet mogelijk.")
     except SigningError as exc:
+        db.session.rollback()
         raise ServiceError(f"De herinnering is niet verstuurd: {exc.message}") from None
     timeline.record(package, actor, "herinnering", f"Herinnering verstuurd {how}.")
     db.session.commit()
-    _deliver_mail()
-    return package
+    if how == "per e-mail":
+        from app.jobs import enqueue
+
+        enqueue(mailing.deliver_pending, package_id=package_id)
+    return get_package(package_id)
 
 
 def cancel_package(package_id: int, reason: str, actor: str) -> Package:
-    """Withdraw the package with a reason; a package out for signing is cancelled at the
-    provider first. Raises ServiceError (no reason, provider error) or TransitionError."""
+    """Withdraw the package with a reason; an envelope still open at the provider is
+    cancelled there first. Raises ServiceError (no reason, provider error) or
+    TransitionError (the package is signed or ended)."""
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError("Geef een reden op voor het intrekken.", "reason")
     package = get_package(package_id)
     state = PackageState(package.state)
-    if state.is_final:
-        raise TransitionError(f"Een pakket met de status '{state.label}' kan niet meer worden ingetrokken.")
-    if state in OUT_FOR_SIGNING and package.envelope_id:
+    if state.is_final or state is PackageState.ONDERTEKEND:
+        raise TransitionError(f"Een pakket met de status '{state.label}' kan niet meer worden "
+                              "ingetrokken.")
+    _, since = _lease_parts(package.send_key)
+    if since is not None and int(time.time()) - since < SEND_LEASE_SECONDS:
+        raise ServiceError(BUSY)
+    if package.envelope_id and state in OUT_FOR_SIGNING | {PackageState.MISLUKT}:
         try:
             get_provider(package.provider).cancel(package.envelope_id, reason)
         except SigningError as exc:
-            raise ServiceError(f"Intrekken bij {package.provider} is mislukt: {exc.message}") from None
+            db.session.rollback()
+            raise ServiceError(f"Intrekken bij {provider_label(package.provider)} is mislukt: "
+                               f"{exc.message} Vraag de status op en probeer het opnieuw."
+                               ) from None
+    package = lock_package(package_id)
+    state = PackageState(package.state)
+    if state.is_final:  # the provider's callback was quicker
+        db.session.commit()
+        return package
+    if state is PackageState.ONDERTEKEND:
+        db.session.rollback()
+        raise TransitionError("Het pakket is intussen ondertekend en kan niet meer worden "
+                              "ingetrokken.")
     package.state_reason = reason
     timeline.transition(package, PackageState.INGETROKKEN, actor, f"Ingetrokken: {reason}",
                         reason=reason)
@@ -192,34 +292,39 @@ def cancel_package(package_id: int, reason: str, actor: str) -> Package:
 
 
 def refresh_package(package_id: int, actor: str) -> Package:
-    """Ask the provider for the envelope's state and apply it (for callbacks that never came).
-
-    Raises ServiceError when the provider cannot be asked (wet-ink signing, not sent).
-    """
+    """Ask the provider for the envelope's state and apply it (for callbacks that never came,
+    or to retry archiving). Raises ServiceError when the provider cannot be asked."""
     package = get_package(package_id)
     if not package.envelope_id:
         raise ServiceError("Dit pakket is nog niet verzonden.")
-    adapter = get_provider(package.provider)
-    if not adapter.can_poll:
-        raise ServiceError("Bij ondertekenen op papier is er geen status op te vragen; "
-                           "upload de ondertekende scans.")
+    label = provider_label(package.provider)
     try:
-        status = adapter.status(package.envelope_id)
+        adapter = get_provider(package.provider)
+        if not adapter.can_poll:
+            raise ServiceError("Bij ondertekenen op papier is er geen status op te vragen; "
+                               "upload de ondertekende scans.")
+        envelope_id, provider_name = package.envelope_id, package.provider
+        db.session.commit()
+        status = adapter.status(envelope_id)
     except SigningError as exc:
-        raise ServiceError(f"De status is niet opgevraagd: {exc.message}") from None
-    applied = apply_events(package.id, package.provider, adapter.events_from_status(status), actor)
+        db.session.rollback()
+        raise ServiceError(f"De status is niet opgevraagd bij {label}: {exc.message}") from None
+    applied = apply_events(package_id, provider_name, adapter.events_from_status(status), actor)
     package = get_package(package_id)
     timeline.record(package, actor, "status",
-                    f"Status opgevraagd bij {package.provider}: {applied} nieuwe gebeurtenis(sen).")
+                    f"Status opgevraagd bij {label}: {applied} nieuwe gebeurtenis(sen).",
+                    new_events=applied)
     db.session.commit()
-    return package
+    return get_package(package_id)
 
 
 def upload_signed_scan(package_id: int, document_id: int, pdf: bytes, actor: str) -> Package:
-    """Store a signed scan (PDF) of one document (wet-ink signing) and advance the package.
+    """Store a signed scan (PDF) of one document (signing on paper) and advance the package.
 
-    When the last document is in, the package is signed. Raises ServiceError for a file that
-    is not a PDF, a document that is not signed, or a package not out for signing.
+    The upload becomes a callback signed with the manual provider's secret and takes the same
+    path as a provider's (recorded, deduplicated, applied). When the last document is in, the
+    package is signed and archived. Raises ServiceError for a file that is not a PDF, a
+    document that is not signed, or a package not out for signing on paper.
     """
     from signing.providers.manual import ManualProvider
 
@@ -231,7 +336,7 @@ def upload_signed_scan(package_id: int, document_id: int, pdf: bytes, actor: str
     if document is None or not document.signed_required:
         raise ServiceError("Dit document hoort niet bij het pakket of wordt niet ondertekend.",
                            "document")
-    _check_pdf(pdf)
+    check_pdf(pdf)
     key = f"packages/{package.reference_number}/ondertekend/{document.filename or document.id}.pdf"
     document.signed_key = key
     document.signed_sha256 = runtime().store.put(key, pdf)
@@ -245,47 +350,27 @@ def upload_signed_scan(package_id: int, document_id: int, pdf: bytes, actor: str
     if all(d.signed_key for d in package.documents if d.signed_required):
         payloads.append({"envelope_id": package.envelope_id, "upload_id": f"{upload_id}-klaar",
                          "event": "completed"})
-    adapter = get_provider("manual")
     for payload in payloads:
         headers, body = ManualProvider.sign(manual_secret(), payload)
-        adapter.verify_callback(headers, body)
-        apply_events(package.id, "manual", adapter.parse_callback(headers, body), actor)
+        receive_callback("manual", headers, body, actor=actor)
     return get_package(package_id)
 
 
-def _check_pdf(data: bytes) -> None:
-    from io import BytesIO
-
+def check_pdf(data: bytes) -> None:
+    """Raise ServiceError (Dutch) unless `data` is a readable PDF with at least one page."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
-    if not data.startswith(b"%PDF"):
-        raise ServiceError("Dit bestand is geen PDF. Scan het ondertekende document als PDF.",
-                           "file")
+    if b"%PDF-" not in data[:1024]:
+        raise ServiceError("Dit bestand is geen PDF. Scan het ondertekende document als PDF en "
+                           "upload het opnieuw.", "file")
     try:
         pages = len(PdfReader(BytesIO(data)).pages)
-    except (PdfReadError, ValueError, OSError):
-        raise ServiceError("Deze PDF is beschadigd en kan niet worden gelezen.", "file") from None
+    except (PdfReadError, ValueError, OSError, KeyError, TypeError):
+        raise ServiceError("Deze PDF is beschadigd en kan niet worden gelezen. Scan het "
+                           "document opnieuw.", "file") from None
     if pages == 0:
-        raise ServiceError("Deze PDF heeft geen pagina's.", "file")
-
-
-def _queue_mail(function: str, package: Package) -> None:
-    try:
-        from app.services import mailing
-    except ImportError:
-        return
-    getattr(mailing, function)(package)
-
-
-def _deliver_mail() -> None:
-    try:
-        from app.services.mailing import deliver_pending
-    except ImportError:
-        return
-    from app.jobs import enqueue
-
-    enqueue(deliver_pending)
+        raise ServiceError("Deze PDF heeft geen pagina's. Scan het document opnieuw.", "file")
 
 
 __all__ = ["send_package", "remind_package", "cancel_package", "refresh_package",

@@ -1,22 +1,30 @@
 """Apply a provider's normalised events to a package: idempotent, and never backwards.
 
 `apply_events` is the one place signing events change signers and packages. Each event is
-recorded by its dedupe key first; an event seen before changes nothing. A late event (a
-'viewed' after 'completed', anything after an end state) is recorded but changes nothing.
+claimed by its dedupe key (an AppliedEvent row) under a lock on the package row; an event seen
+before changes nothing. A late event (a 'viewed' after 'completed', anything after an end
+state) is claimed but changes nothing. An event that comes *before* the package is out (the
+provider answers while our send is still running) is not claimed, so a later callback or
+re-poll can still apply it.
+
+A package that is `mislukt` while the provider reports its envelope as out for signing (a send
+whose last step failed ambiguously but did arrive) is taken back to `verzonden` first.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
-from app.domain.states import PackageState
+from app.domain.states import FINAL
 from app.domain.states import TRANSITIONS
+from app.domain.states import PackageState
 from app.domain.states import is_stale
 from app.extensions import db
+from app.services import mailing
 from app.services import timeline
 from app.store.models import AppliedEvent
 from app.store.models import Package
@@ -26,6 +34,11 @@ from signing import EventKind
 from signing import SigningEvent
 
 log = logging.getLogger(__name__)
+
+S = PackageState
+NOT_YET_OUT = frozenset({S.CONCEPT, S.KLAAR, S.WACHT_OP_RAAD, S.BESLUIT_GENOMEN})
+OUT_FOR_SIGNING = frozenset({S.VERZONDEN, S.DEELS_ONDERTEKEND})
+SIGNED_OR_ENDED = FINAL | {S.ONDERTEKEND}
 
 SIGNER_STATES = {  # our signer state for each signer event, with its rank
     EventKind.SIGNER_NOTIFIED: ("uitgenodigd", 1),
@@ -38,11 +51,16 @@ SIGNER_LABELS = {"wachtend": "wacht op zijn beurt", "uitgenodigd": "uitgenodigd"
                  "bekeken": "heeft de documenten bekeken", "ondertekend": "heeft ondertekend",
                  "geweigerd": "heeft geweigerd"}
 END_STATES = {
-    EventKind.DECLINED: (PackageState.GEWEIGERD, "De ondertekening is geweigerd"),
-    EventKind.EXPIRED: (PackageState.VERLOPEN, "De ondertekentermijn is verlopen"),
-    EventKind.CANCELLED: (PackageState.INGETROKKEN, "Het pakket is ingetrokken"),
-    EventKind.FAILED: (PackageState.MISLUKT, "De ondertekendienst meldt een fout"),
+    EventKind.DECLINED: (S.GEWEIGERD, "De ondertekening is geweigerd"),
+    EventKind.EXPIRED: (S.VERLOPEN, "De ondertekentermijn is verlopen"),
+    EventKind.CANCELLED: (S.INGETROKKEN, "Het pakket is ingetrokken bij de ondertekendienst"),
 }
+PROVIDER_LABELS = {"manual": "ondertekenen op papier", "signhost": "Signhost",
+                   "validsign": "ValidSign"}
+
+
+def provider_label(name: str | None) -> str:
+    return PROVIDER_LABELS.get(name or "", name or "onbekende dienst")
 
 
 def signer_key(signer: Signer) -> str:
@@ -53,11 +71,36 @@ def document_key(document_id: int) -> str:
     return f"doc-{document_id}"
 
 
+def document_label(document) -> str:
+    """A stable name of a document within its package: kind, plus the solution if any."""
+    return document.kind + (f":{document.solution_code}" if document.solution_code else "")
+
+
 def lock_package(package_id: int) -> Package | None:
-    """Load the package for an update, locking its row where the database can."""
-    return db.session.scalar(
-        sa.select(Package).where(Package.id == package_id).with_for_update()
-    )
+    """Load the package fresh for an update, holding a lock on its row until commit.
+
+    PostgreSQL: SELECT ... FOR UPDATE. SQLite has no row locks: a no-op UPDATE of the row
+    takes the database's write lock first, so the reads that follow cannot go stale. Whatever
+    the session held is flushed first and every loaded object is expired, so the package, its
+    signers and documents are read after the lock.
+    """
+    db.session.flush()
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(sa.text("UPDATE package SET id = id WHERE id = :id"),
+                           {"id": package_id})
+        statement = sa.select(Package).where(Package.id == package_id)
+    else:
+        statement = sa.select(Package).where(Package.id == package_id).with_for_update()
+    db.session.expire_all()
+    return db.session.scalar(statement)
+
+
+@dataclass
+class Outcome:
+    """What applying a batch of events did."""
+
+    applied: int = 0
+    mail_queued: bool = False
 
 
 def apply_events(package_id: int, provider: str, events: list[SigningEvent],
@@ -65,99 +108,173 @@ def apply_events(package_id: int, provider: str, events: list[SigningEvent],
     """Apply new events to the package in order; return how many were new.
 
     Commits. Safe to call twice with the same events, and from two processes at once.
+    Starts archiving (a job) when the package is signed.
     """
     package = lock_package(package_id)
     if package is None:
+        db.session.rollback()
         return 0
-    applied = 0
+    outcome = apply_locked(package, provider, events, actor)
+    db.session.commit()
+    after_commit(package.id, package.state, outcome)
+    return outcome.applied
+
+
+def apply_locked(package: Package, provider: str, events: list[SigningEvent],
+                 actor: str) -> Outcome:
+    """Apply events to a package locked with `lock_package`; the caller commits and then
+    calls `after_commit`."""
+    outcome = Outcome()
     for event in events:
-        if event.envelope_id != package.envelope_id:
-            log.warning("event for another envelope ignored (package %s)", package.id)
+        if event.envelope_id != package.envelope_id or provider != package.provider:
+            log.warning("signing event for another envelope ignored (package %s)", package.id)
+            continue
+        if PackageState(package.state) in NOT_YET_OUT:
+            log.info("signing event %s before the send finished; left for later (package %s)",
+                     event.kind.value, package.id)
             continue
         if not _claim(package, provider, event):
             continue
-        applied += 1
-        _apply(package, event, actor)
-    db.session.commit()
-    if package.state == PackageState.ONDERTEKEND.value:
-        from app.jobs import enqueue
+        outcome.applied += 1
+        _apply(package, event, actor, outcome)
+    return outcome
+
+
+def after_commit(package_id: int, state: str, outcome: Outcome) -> None:
+    """Start what follows a committed change: archiving a signed package, sending mail."""
+    from app.jobs import enqueue
+
+    if outcome.mail_queued:
+        enqueue(mailing.deliver_pending, package_id=package_id)
+    if state == S.ONDERTEKEND.value:
         from app.services.archive import archive_package
 
-        enqueue(archive_package, package.id)
-    return applied
+        enqueue(archive_package, package_id, package_id=package_id, background=True)
+
+
+def mark_sent(package: Package, actor: str, message: str, **details) -> None:
+    """Record that the package is out for signing (no commit): the SHA-256 of each document
+    as sent, the first signer invited, the move to `verzonden`, and the mail to the
+    organisation queued."""
+    now = utcnow()
+    for document in package.documents:  # to the provider, or (letters) with the mail
+        if document.pdf_sha256:
+            document.sent_sha256 = document.pdf_sha256  # send_package checked the bytes
+            document.sent_at = now
+    package.sent_at = now
+    package.last_error = None
+    first = min((s.order for s in package.signers), default=None)
+    for signer in package.signers:
+        if signer.order == first and signer.state == "wachtend":
+            signer.state, signer.state_at = "uitgenodigd", now
+    timeline.transition(package, S.VERZONDEN, actor, message, provider=package.provider,
+                        documents={document_label(d): d.sent_sha256 for d in package.documents
+                                   if d.sent_sha256}, **details)
+    mailing.queue_package_sent(package)
 
 
 def _claim(package: Package, provider: str, event: SigningEvent) -> bool:
-    """Record the event's dedupe key; False when it was applied before."""
+    """Record the event's dedupe key; False when it was applied before.
+
+    Race-free because every claim for this envelope happens under the package's lock.
+    """
+    key = event.dedupe_key[:300]
     exists = db.session.scalar(sa.select(AppliedEvent.id).where(
-        AppliedEvent.provider == provider, AppliedEvent.dedupe_key == event.dedupe_key))
+        AppliedEvent.provider == provider, AppliedEvent.dedupe_key == key))
     if exists:
         return False
-    try:
-        with db.session.begin_nested():
-            db.session.add(AppliedEvent(provider=provider, dedupe_key=event.dedupe_key[:300],
-                                        package_id=package.id, kind=event.kind.value))
-    except IntegrityError:
-        return False
+    db.session.add(AppliedEvent(provider=provider, dedupe_key=key, package_id=package.id,
+                                kind=event.kind.value))
     return True
 
 
-def _apply(package: Package, event: SigningEvent, actor: str) -> None:
+def _apply(package: Package, event: SigningEvent, actor: str, outcome: Outcome) -> None:
+    state = PackageState(package.state)
+    if state is S.MISLUKT and event.kind not in (EventKind.FAILED, EventKind.CANCELLED):
+        # The provider has the envelope out although our send ended in an error.
+        mark_sent(package, actor, f"{provider_label(package.provider)} meldt dat het pakket "
+                  "toch is verstuurd; de eerdere fout is vervallen.", recovered=True)
+        outcome.mail_queued = True
+        state = S.VERZONDEN
     if event.kind in SIGNER_STATES:
-        _apply_signer(package, event, actor)
+        if state not in SIGNED_OR_ENDED:  # a late signer event changes nothing
+            _apply_signer(package, event, actor)
     elif event.kind is EventKind.COMPLETED:
         _complete(package, event, actor)
     elif event.kind in END_STATES:
         target, text = END_STATES[event.kind]
         reason = (event.reason or "").strip()
         _move(package, target, actor, f"{text}{': ' + reason if reason else '.'}",
-              reason=reason or None)
-    elif event.kind is EventKind.SENT:
-        timeline.record(package, actor, "provider", "De ondertekendienst heeft het pakket verstuurd.")
+              reason=reason or text + ".")
+    elif event.kind is EventKind.FAILED:
+        _failed(package, event, actor)
+    elif event.kind is EventKind.SENT and state in OUT_FOR_SIGNING:
+        timeline.record(package, actor, "provider",
+                        f"{provider_label(package.provider)} heeft het pakket verstuurd.")
 
 
 def _apply_signer(package: Package, event: SigningEvent, actor: str) -> None:
-    signer = next((s for s in package.signers if signer_key(s) == event.signer_key), None)
-    state, rank = SIGNER_STATES[event.kind]
     if event.document_key and event.kind is EventKind.SIGNER_SIGNED:
-        # A signed scan of one document (manual signing): the package is partly signed; the
-        # signers count as signed once every document is in (see _complete).
+        # A signed scan of one document (signing on paper): the package is partly signed;
+        # the signers count as signed once every document is in (see _complete).
         document = next((d for d in package.documents
                          if document_key(d.id) == event.document_key), None)
         title = document.title if document else "een document"
-        timeline.record(package, actor, "ondertekening", f"Ondertekend exemplaar ontvangen: {title}.")
-        _move(package, PackageState.DEELS_ONDERTEKEND, actor,
-              "Het pakket is deels ondertekend.")
+        timeline.record(package, actor, "ondertekening",
+                        f"Ondertekend exemplaar ontvangen: {title}.",
+                        document=document_label(document) if document else None,
+                        sha256=document.signed_sha256 if document else None)
+        _move(package, S.DEELS_ONDERTEKEND, actor, "Het pakket is deels ondertekend.")
         return
+    signer = next((s for s in package.signers if signer_key(s) == event.signer_key), None)
     if signer is None:
-        log.warning("event for an unknown signer ignored (package %s)", package.id)
+        log.warning("signing event for an unknown signer ignored (package %s)", package.id)
         return
+    state, rank = SIGNER_STATES[event.kind]
     if SIGNER_RANK.get(signer.state, 0) >= rank:
         return
     signer.state = state
     signer.state_at = _naive(event.occurred_at) or utcnow()
     if event.reason:
         signer.reason = event.reason
+    party = "NVSI" if signer.party == "nvsi" else "organisatie"
     timeline.record(package, actor, "ondertekenaar",
-                    f"{signer.role.capitalize()} ({'NVSI' if signer.party == 'nvsi' else 'organisatie'}) "
-                    f"{SIGNER_LABELS[state]}.", signer=signer.order)
+                    f"{signer.role.capitalize()} ({party}) {SIGNER_LABELS[state]}.",
+                    signer=signer.order, signer_state=state)
     if event.kind is EventKind.SIGNER_SIGNED:
-        _move(package, PackageState.DEELS_ONDERTEKEND, actor, "Het pakket is deels ondertekend.")
+        _move(package, S.DEELS_ONDERTEKEND, actor, "Het pakket is deels ondertekend.")
 
 
 def _complete(package: Package, event: SigningEvent, actor: str) -> None:
-    if is_stale(PackageState(package.state), PackageState.ONDERTEKEND):
-        return
+    if PackageState(package.state) not in OUT_FOR_SIGNING:
+        return  # late (already signed or ended): nothing changes
     at = _naive(event.occurred_at) or utcnow()
     for signer in package.signers:
-        if signer.state != "geweigerd" and signer.state != "ondertekend":
+        if signer.state not in ("geweigerd", "ondertekend"):
             signer.state, signer.state_at = "ondertekend", at
     package.signed_at = at
-    _move(package, PackageState.ONDERTEKEND, actor,
+    _move(package, S.ONDERTEKEND, actor,
           "Alle handtekeningen zijn binnen; de overeenkomsten staan nu op naam van de organisatie.")
     from app.services.archive import record_agreements
 
     record_agreements(package, at.date())
+
+
+def _failed(package: Package, event: SigningEvent, actor: str) -> None:
+    """The provider gave up on the envelope: the package is `mislukt` and a new send makes a
+    new envelope (the old one is kept in the timeline)."""
+    reason = (event.reason or "").strip()
+    text = ("De ondertekendienst meldt een fout met de envelop"
+            + (f": {reason}" if reason else "."))
+    current = PackageState(package.state)
+    if S.MISLUKT not in TRANSITIONS[current]:
+        timeline.record(package, actor, "fout", text)
+        return
+    old = package.envelope_id
+    package.last_error = text + " Verzend het pakket opnieuw."
+    package.envelope_id = None
+    package.send_key = None
+    timeline.transition(package, S.MISLUKT, actor, text, envelope=old)
 
 
 def _move(package: Package, target: PackageState, actor: str, message: str, **details) -> None:

@@ -2,39 +2,46 @@
 
 No sign-in and no CSRF here: each provider authenticates its callbacks its own way, and the
 adapter checks that against the raw body. Answers follow the provider's rules (Signhost wants
-a 2xx even for a delivery it got wrong).
+a 2xx even for a delivery it got wrong). A body over MAX_BODY is refused without reading it.
 """
 
 from __future__ import annotations
+
+import logging
 
 from flask import Blueprint
 from flask import Response
 from flask import request
 
 from app.services.callbacks import receive_callback
-from app.services.providers import available_providers
+from app.services.callbacks import record_oversized
 from app.services.providers import provider as get_provider
 from signing import SigningError
+from signing.base import MAX_CALLBACK_BYTES
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("webhooks", __name__)
 
-MAX_BODY = 1024 * 1024
+MAX_BODY = MAX_CALLBACK_BYTES
 
 
 @bp.post("/<provider_name>")
 def callback(provider_name: str):
     """Receive one delivery from a signing provider."""
-    if provider_name not in available_providers():
-        return _plain(404, "unknown provider")
     try:
         adapter = get_provider(provider_name)
     except SigningError:
-        return _plain(404, "provider not configured")
-    if (request.content_length or 0) > MAX_BODY:
+        log.warning("callback for a provider that is unknown or not configured")
+        return _plain(404, "unknown provider")
+    declared = request.content_length
+    body = b"" if declared is not None and declared > MAX_BODY else \
+        request.stream.read(MAX_BODY + 1)
+    if (declared is not None and declared > MAX_BODY) or len(body) > MAX_BODY:
+        record_oversized(provider_name, declared if declared is not None else len(body))
         reply = adapter.callback_reply(False)
         return Response(reply.body, reply.status if reply.status < 300 else 413,
                         content_type=reply.content_type)
-    body = request.get_data(cache=False)
     ok = receive_callback(provider_name, request.headers, body)
     reply = adapter.callback_reply(ok)
     return Response(reply.body, reply.status, content_type=reply.content_type)

@@ -1,0 +1,201 @@
+"""Signing on paper: the PDFs go out by mail, staff upload the signed scans, and each upload
+becomes a callback signed with our own key that takes the provider callback path."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+
+import pytest
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.runtime import runtime
+from app.services.errors import ServiceError
+from app.services.providers import manual_secret
+from app.services.sending import cancel_package
+from app.services.sending import refresh_package
+from app.services.sending import remind_package
+from app.services.sending import send_package
+from app.services.sending import upload_signed_scan
+from app.store.models import OutgoingMail
+from app.store.models import WebhookDelivery
+from signing.providers.manual import ManualProvider
+
+from .helpers import applied_keys
+from .helpers import deliveries
+from .helpers import drain_jobs
+from .helpers import new_package
+from .helpers import package
+from .helpers import package_with_stub_pdfs
+from .helpers import timeline_messages
+from .helpers import tiny_pdf
+from .helpers import transitions
+
+
+def send(package_id):
+    return send_package(package_id, "manual", "medewerker@nvsi.nl")
+
+
+def mails(package_id):
+    return db.session.scalars(sa.select(OutgoingMail).where(
+        OutgoingMail.package_id == package_id).order_by(OutgoingMail.id)).all()
+
+
+def test_upload_scans_to_signed_and_archived(ctx):
+    package_id = package_with_stub_pdfs()
+    sent = send(package_id)
+    assert sent.state == "verzonden"
+    assert sent.envelope_id.startswith("manual-")
+    [mail] = mails(package_id)
+    assert mail.kind == "pakket_verzonden"
+    assert {a["key"] for a in mail.attachments} == {d.pdf_key for d in sent.documents}
+    to_sign = [d.id for d in sent.documents if d.signed_required]
+    assert len(to_sign) == 3
+
+    scans = {}
+    for number, document_id in enumerate(to_sign, start=1):
+        scans[document_id] = tiny_pdf(f"scan {document_id}")
+        result = upload_signed_scan(package_id, document_id, scans[document_id], "medewerker")
+        if number < len(to_sign):
+            assert result.state == "deels_ondertekend"
+    drain_jobs()
+
+    done = package(package_id)
+    assert done.state == "gearchiveerd"
+    assert transitions(package_id) == ["klaar", "verzonden", "deels_ondertekend",
+                                       "ondertekend", "gearchiveerd"]
+    store = runtime().store
+    for document in done.documents:
+        if document.id in scans:
+            stored = store.get(document.signed_key)
+            assert stored == scans[document.id]
+            assert hashlib.sha256(stored).hexdigest() == document.signed_sha256
+    audit = store.get(done.audit_trail_key)
+    assert hashlib.sha256(audit).hexdigest() == done.audit_trail_sha256
+    text = audit.decode()
+    assert done.reference_number in text
+    assert all(d.signed_sha256 in text and d.pdf_sha256 in text
+               for d in done.documents if d.signed_required)
+    assert [s.state for s in done.signers] == ["ondertekend"] * 3
+    assert {a.kind for a in done.organisation.agreements} == {
+        "registratie_lid", "verwerkersovereenkomst", "gebruiksovereenkomst"}
+    assert deliveries("manual") == {"aanvaard": 4}  # three scans and 'completed'
+    assert len(applied_keys(package_id)) == 4
+    assert [m.kind for m in mails(package_id)] == ["pakket_verzonden", "voltooid"]
+
+
+def test_a_non_pdf_upload_is_refused_in_dutch(ctx):
+    package_id = package_with_stub_pdfs()
+    sent = send(package_id)
+    document_id = next(d.id for d in sent.documents if d.signed_required)
+    with pytest.raises(ServiceError) as caught:
+        upload_signed_scan(package_id, document_id, b"\x89PNG\r\n\x1a\n not a pdf", "medewerker")
+    assert caught.value.message.startswith("Dit bestand is geen PDF.")
+    assert caught.value.field == "file"
+    with pytest.raises(ServiceError, match="beschadigd"):
+        upload_signed_scan(package_id, document_id, b"%PDF-1.7\n garbage", "medewerker")
+    unchanged = package(package_id)
+    assert unchanged.state == "verzonden"
+    assert all(d.signed_key is None for d in unchanged.documents)
+    assert deliveries("manual") == {}
+
+
+def test_uploads_only_to_a_package_out_for_signing_on_paper(ctx):
+    package_id = package_with_stub_pdfs()
+    document_id = next(d.id for d in package(package_id).documents if d.signed_required)
+    with pytest.raises(ServiceError, match="op papier"):
+        upload_signed_scan(package_id, document_id, tiny_pdf("x"), "medewerker")
+    send(package_id)
+    letter = next(d.id for d in package(package_id).documents if not d.signed_required)
+    with pytest.raises(ServiceError, match="niet ondertekend"):
+        upload_signed_scan(package_id, letter, tiny_pdf("x"), "medewerker")
+
+
+def test_the_same_scan_twice_is_applied_once(ctx):
+    package_id = package_with_stub_pdfs()
+    sent = send(package_id)
+    document_id = next(d.id for d in sent.documents if d.signed_required)
+    scan = tiny_pdf("scan")
+    upload_signed_scan(package_id, document_id, scan, "medewerker")
+    upload_signed_scan(package_id, document_id, scan, "medewerker")
+    assert deliveries("manual") == {"aanvaard": 1, "dubbel": 1}
+    assert timeline_messages(package_id).count(
+        f"Ondertekend exemplaar ontvangen: {db.session.get(type(sent.documents[0]), document_id).title}.") == 1
+
+
+def test_reminder_by_mail_and_no_status_to_poll(ctx):
+    package_id = package_with_stub_pdfs()
+    send(package_id)
+    remind_package(package_id, "medewerker")
+    assert [m.kind for m in mails(package_id)] == ["pakket_verzonden", "herinnering"]
+    assert "Herinnering verstuurd per e-mail." in timeline_messages(package_id)
+    with pytest.raises(ServiceError, match="upload de ondertekende scans"):
+        refresh_package(package_id, "medewerker")
+
+
+def test_cancel_ends_the_package_with_the_reason(ctx):
+    package_id = package_with_stub_pdfs()
+    send(package_id)
+    with pytest.raises(ServiceError, match="reden"):
+        cancel_package(package_id, "  ", "medewerker")
+    cancelled = cancel_package(package_id, "De organisatie ziet af van deelname", "medewerker")
+    assert cancelled.state == "ingetrokken"
+    assert cancelled.state_reason == "De organisatie ziet af van deelname"
+    assert timeline_messages(package_id)[-1] == "Ingetrokken: De organisatie ziet af van deelname"
+
+
+# --- the same uploads as deliveries at /webhooks/manual, in any order -----------------------
+
+def upload_deliveries(package_id: int) -> list[tuple[dict, bytes]]:
+    """Store a scan for every document (as upload_signed_scan does) and return the signed
+    deliveries that the uploads make, in upload order."""
+    found = package(package_id)
+    store = runtime().store
+    bodies = []
+    to_sign = [d for d in found.documents if d.signed_required]
+    for document in to_sign:
+        document.signed_key = f"packages/{found.reference_number}/ondertekend/{document.id}.pdf"
+        document.signed_sha256 = store.put(document.signed_key, tiny_pdf(f"scan {document.id}"))
+        upload_id = f"{document.id}-{document.signed_sha256[:16]}"
+        bodies.append({"envelope_id": found.envelope_id, "upload_id": upload_id,
+                       "event": "signed", "signer_key": f"signer-{found.signers[0].id}",
+                       "document_key": f"doc-{document.id}"})
+    bodies.append({"envelope_id": found.envelope_id, "upload_id": f"{upload_id}-klaar",
+                   "event": "completed"})
+    db.session.commit()
+    return [ManualProvider.sign(manual_secret(), body) for body in bodies]
+
+
+def test_shuffled_duplicated_forged_and_malformed_deliveries(ctx, client):
+    def run(messy: bool, seed: int) -> int:
+        package_id = package_with_stub_pdfs(new_package(name=f"Stichting {seed}"))
+        send(package_id)
+        batch = upload_deliveries(package_id)
+        if messy:
+            forged = [ManualProvider.sign("not-our-secret", b) for _, b in batch[:2]]
+            batch = batch * 3 + forged + [
+                ({"Content-Type": "application/json"}, b'{"envelope_id": 1'),
+                ManualProvider.sign(manual_secret(), b'{"envelope_id": "x", "upload_id": "y",'
+                                    b' "event": "signed"}'),  # authentic, but incomplete
+            ]
+            random.Random(seed).shuffle(batch)
+        statuses = [client.post("/webhooks/manual", data=body, headers=headers).status_code
+                    for headers, body in batch]
+        assert set(statuses) == ({200, 400} if messy else {200})
+        drain_jobs()
+        return package_id
+
+    clean = run(False, 1)
+    for seed in (2, 3, 4):
+        messy = run(True, seed)
+        assert package(messy).state == package(clean).state == "gearchiveerd"
+        assert len(applied_keys(messy)) == len(applied_keys(clean)) == 4
+        moved = transitions(messy)
+        assert len(moved) == len(set(moved))  # no state entered twice
+        assert moved[-2:] == ["ondertekend", "gearchiveerd"]
+        counts = dict(db.session.execute(
+            sa.select(WebhookDelivery.outcome, sa.func.count()).where(
+                WebhookDelivery.package_id == messy).group_by(WebhookDelivery.outcome)).all())
+        assert counts == {"aanvaard": 4, "dubbel": 8}
+    assert deliveries("manual")["ongeldig"] == 3 * 4

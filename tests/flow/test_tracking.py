@@ -1,0 +1,104 @@
+"""The rules of tracking that no single provider flow shows: events that come too early,
+an envelope the provider gave up on, the council step, which providers staff may choose."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import sqlalchemy as sa
+
+from app import create_app
+from app.domain.organisations import OrgKind
+from app.extensions import db
+from app.services.council import record_college_decision
+from app.services.council import start_council_procedure
+from app.services.errors import ServiceError
+from app.services.providers import available_providers
+from app.services.providers import provider
+from app.services.sending import send_package
+from app.services.tracking import apply_events
+from app.store.models import AppliedEvent
+from signing import ConfigurationError
+from signing import EventKind
+from signing import SigningEvent
+from tests.conftest import base_settings
+
+from .helpers import drain_jobs
+from .helpers import new_package
+from .helpers import package
+from .helpers import package_with_stub_pdfs
+from .helpers import transitions
+
+
+def test_events_before_the_send_finished_are_left_for_later(ctx, signhost):
+    package_id = package_with_stub_pdfs()
+    early = package(package_id)
+    early.provider, early.envelope_id = "signhost", "tx-being-sent"  # on_created stored it
+    db.session.commit()
+    event = SigningEvent("tx-being-sent", EventKind.COMPLETED, None,
+                         "signhost:status:tx-being-sent:completed")
+    assert apply_events(package_id, "signhost", [event], "signhost") == 0
+    assert db.session.scalar(sa.select(sa.func.count(AppliedEvent.id))) == 0
+    assert package(package_id).state == "klaar"
+
+
+def test_events_of_another_envelope_or_provider_are_ignored(ctx, signhost):
+    package_id = package_with_stub_pdfs()
+    sent = send_package(package_id, "signhost", "medewerker")
+    events = [SigningEvent("some-other-tx", EventKind.COMPLETED, None, "a"),
+              SigningEvent(sent.envelope_id, EventKind.COMPLETED, None, "b")]
+    assert apply_events(package_id, "signhost", events[:1], "signhost") == 0
+    assert apply_events(package_id, "validsign", events[1:], "validsign") == 0
+    assert package(package_id).state == "verzonden"
+
+
+def test_an_envelope_signhost_gave_up_on_is_replaced_by_a_new_send(ctx, client, signhost):
+    package_id = package_with_stub_pdfs()
+    first = send_package(package_id, "signhost", "medewerker").envelope_id
+    signhost.break_down(first)
+    client.post("/webhooks/signhost", data=signhost.postback(first)[1],
+                headers=signhost.postback(first)[0])
+    drain_jobs()
+    failed = package(package_id)
+    assert failed.state == "mislukt"
+    assert failed.envelope_id is None and "opnieuw" in failed.last_error
+    second = send_package(package_id, "signhost", "medewerker")
+    assert second.state == "verzonden"
+    assert second.envelope_id not in (None, first)
+    assert signhost.created == 2
+    assert transitions(package_id) == ["klaar", "verzonden", "mislukt", "verzonden"]
+
+
+def test_a_gemeente_package_waits_for_the_college_decision(ctx, signhost):
+    package_id = package_with_stub_pdfs(new_package(kind=OrgKind.GEMEENTE, name="Utrecht"))
+    assert package(package_id).needs_council
+    with pytest.raises(ServiceError, match="artikel 160 Gemeentewet"):
+        send_package(package_id, "signhost", "medewerker")
+    assert signhost.calls["create"] == 0
+    today = dt.date.today()
+    start_council_procedure(package_id, "medewerker", today=today)
+    record_college_decision(package_id, today, "B&W 2026/118", "medewerker", today=today)
+    assert send_package(package_id, "signhost", "medewerker").state == "verzonden"
+    assert transitions(package_id) == ["klaar", "wacht_op_raad", "besluit_genomen",
+                                       "verzonden"]
+
+
+def test_a_sent_package_is_not_sent_again(ctx, signhost):
+    package_id = package_with_stub_pdfs()
+    send_package(package_id, "signhost", "medewerker")
+    with pytest.raises(ServiceError, match="kan niet worden verzonden"):
+        send_package(package_id, "signhost", "medewerker")
+    assert signhost.created == 1
+
+
+def test_staff_choose_only_providers_whose_settings_are_complete(ctx, tmp_path):
+    assert available_providers() == ["manual", "signhost", "validsign"]
+    bare = create_app(base_settings(tmp_path / "bare",
+                                    database_url=f"sqlite:///{tmp_path / 'bare.db'}"))
+    with bare.app_context():
+        assert available_providers() == ["manual"]
+        with pytest.raises(ConfigurationError) as caught:
+            provider("signhost")
+        assert "ontbreekt voor 'signhost'" in caught.value.message
+    bare.extensions["tekenklaar"].close()
