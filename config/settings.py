@@ -64,6 +64,11 @@ class Settings(BaseSettings):
     jobs: Literal["inline", "rq"] = "inline"
     redis_url: str = "redis://127.0.0.1:6379/0"
     job_queue: str = "tekenklaar"
+    worker_heartbeat_seconds: int = Field(default=30, ge=1, le=600,
+                                          description="RQ job monitoring interval")
+    worker_maintenance_seconds: int = Field(default=60, ge=1, le=3600,
+                                            description="how often a worker looks for "
+                                            "jobs abandoned by a dead worker")
 
     # Mail
     mail_backend: Literal["outbox", "smtp"] = "outbox"

@@ -91,9 +91,22 @@ class _Server:
     pid_file: Path
     log_file: Path
     process: subprocess.Popen | None = None
+    owner_pid: int = 0  # the process that started the server
 
     def alive(self) -> bool:
-        return self.process is not None and self.process.poll() is None
+        if self.process is None:
+            return False
+        if os.getpid() == self.owner_pid:
+            return self.process.poll() is None
+        # A forked child (an RQ work-horse) shares the server but is not its parent, so it
+        # cannot wait on it: ask the kernel whether the process is still there.
+        try:
+            os.kill(self.process.pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
 
 
 class _TimeoutTransport(xmlrpc.client.Transport):
@@ -348,6 +361,7 @@ class PdfConverter:
         ]
         with server.log_file.open("ab") as log_file:
             try:
+                server.owner_pid = os.getpid()
                 server.process = subprocess.Popen(
                     command, stdin=subprocess.DEVNULL, stdout=log_file, stderr=log_file,
                     start_new_session=True,

@@ -28,7 +28,7 @@ def run(run_id: int) -> None:
     job = get_current_job()
     retries_left = (job.retries_left or 0) if job is not None else 0
     with app.app_context():
-        # A forked work-horse must not share the parent's pooled connections.
+        # The work-horse is a fork of the worker: it must not reuse the parent's connections.
         db.engine.dispose(close=False)
         try:
             run_job(run_id, retries_left=retries_left)
@@ -36,15 +36,32 @@ def run(run_id: int) -> None:
             db.session.remove()
 
 
-def work(app, *, burst: bool = False, maintenance_interval: int = 30) -> None:
-    """Run an RQ worker on the app's queue until stopped (or, with burst, until it is empty)."""
+def work(app, *, burst: bool = False) -> None:
+    """Run an RQ worker on the app's queue until stopped (or, with burst, until it is empty).
+
+    RQ forks a work-horse per job and watches it with a heartbeat. LibreOffice is started in
+    the worker itself before the first job, so every work-horse reuses it. When a whole
+    worker dies mid-job, a surviving or new worker finds the job abandoned once its heartbeat
+    has expired (`worker_heartbeat_seconds` + 60 s) and runs it again; jobs are safe to run
+    twice.
+    """
     from rq import Worker
+
+    from app.services.documents import converter
 
     global _app
     _app = app
+    settings = app.extensions["tekenklaar"].settings
     with app.app_context():
         from app.jobs.queue import queue
 
         q = queue()
-        worker = Worker([q], connection=q.connection, maintenance_interval=maintenance_interval)
-    worker.work(burst=burst, with_scheduler=True, logging_level="INFO")
+        converter().start()
+    worker = Worker([q], connection=q.connection,
+                    job_monitoring_interval=settings.worker_heartbeat_seconds,
+                    maintenance_interval=settings.worker_maintenance_seconds,
+                    worker_ttl=settings.worker_maintenance_seconds + 15)
+    try:
+        worker.work(burst=burst, with_scheduler=True, logging_level="INFO")
+    finally:
+        app.extensions["tekenklaar"].close()

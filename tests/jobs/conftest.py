@@ -1,0 +1,109 @@
+"""Fixtures for the production-mode job tests: Redis, real worker processes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import IN_CI
+
+ROOT = Path(__file__).resolve().parents[2]
+REDIS_URL = os.environ.get("TEKENKLAAR_TEST_REDIS", "redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    from redis import Redis
+    from redis.exceptions import ConnectionError
+
+    try:
+        Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except ConnectionError as exc:
+        if IN_CI:
+            pytest.fail(f"Redis niet bereikbaar: {exc} (in CI this must run, not skip)")
+        pytest.skip(f"Redis niet bereikbaar: {exc}")
+    return REDIS_URL
+
+
+class Workers:
+    """Start `flask worker` processes with the test's settings, and kill them."""
+
+    def __init__(self, env: dict[str, str], log_dir: Path):
+        self.env = env
+        self.log_dir = log_dir
+        self.processes: list[subprocess.Popen] = []
+        self.log_files = []
+
+    def start(self, *extra: str) -> subprocess.Popen:
+        log = open(self.log_dir / f"worker-{len(self.processes)}.log", "wb")  # noqa: SIM115
+        self.log_files.append(log)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "app:create_app", "worker", *extra],
+            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: LibreOffice dies with it
+        )
+        self.processes.append(process)
+        return process
+
+    def kill(self, process: subprocess.Popen) -> None:
+        """SIGKILL the worker and everything it started, as a machine failure would.
+
+        RQ's work-horse runs in a session of its own, so the whole tree is found via /proc.
+        """
+        for pid in [process.pid, *descendants(process.pid)]:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        process.wait(timeout=10)
+
+    def stop_all(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                try:
+                    os.killpg(process.pid, signal.SIGTERM)
+                    process.wait(timeout=20)
+                except (ProcessLookupError, subprocess.TimeoutExpired):
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.wait(timeout=10)
+        for log in self.log_files:
+            log.close()
+
+    def logs(self) -> str:
+        return "\n".join(p.read_text(errors="replace")[-3000:]
+                         for p in sorted(self.log_dir.glob("worker-*.log")))
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below `pid`, read from /proc (Linux)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def settings_env(settings: dict) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TEKENKLAAR_")}
+    for key, value in settings.items():
+        env[f"TEKENKLAAR_{key.upper()}"] = str(value)
+    return env
+
+
+@pytest.fixture
+def queue_name():
+    return f"tekenklaar-test-{uuid.uuid4().hex[:8]}"
