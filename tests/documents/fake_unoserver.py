@@ -3,9 +3,8 @@
 Run as `python fake_unoserver.py <mode> <state-file> [unoserver's own arguments]`. It answers
 unoserver's XML-RPC API (info, convert, system.listMethods) and writes the pid file as
 unoserver does. Modes for convert: `ok` returns a small PDF; `hang` never answers; `fault`
-raises; `die-once` exits during the first conversion of its first life (the state file counts
-lives, one line
-per start); `never` exits at once without serving.
+raises; `die-once` exits during the first conversion of its first life (the state file gets
+one line per start); `never` exits at once without serving.
 """
 
 from __future__ import annotations

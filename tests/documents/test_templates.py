@@ -165,3 +165,11 @@ def test_the_generator_script_builds_every_template_the_same_way_twice(tmp_path)
         name = template_filename(kind)
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
         assert DocxRenderer(tmp_path / "a").template(kind).version
+
+
+def test_the_staff_guide_lists_every_context_key():
+    guide = (ROOT / "templates_docx" / "LEESMIJ.md").read_text(encoding="utf-8")
+    for key in CONTEXT_KEYS | SOLUTION_KEYS:
+        assert f"`{key}`" in guide, key
+    for kind in KINDS:
+        assert f"`{template_filename(kind)}`" in guide
