@@ -13,6 +13,7 @@ from flask.cli import with_appcontext
 from app.extensions import db
 
 users = AppGroup("users", help="Medewerkers die kunnen inloggen.")
+mail = AppGroup("mail", help="Uitgaande e-mail.")
 tokens = AppGroup("tokens", help="API-tokens voor andere NVSI-systemen.")
 
 
@@ -40,6 +41,16 @@ def create_token_command(name: str) -> None:
     from app.services.accounts import create_token
 
     click.echo(create_token(name))
+
+
+@mail.command("deliver")
+def deliver_mail_command() -> None:
+    """Verstuur de e-mail die klaarstaat (voor cron; de worker doet dit ook zelf)."""
+    from app.services.mailing import deliver_pending
+
+    counts = deliver_pending()
+    click.echo(f"{counts['sent']} verzonden, {counts['retrying']} later opnieuw, "
+               f"{counts['failed']} mislukt.")
 
 
 @click.command("demo")
@@ -73,6 +84,7 @@ def worker_command(burst: bool) -> None:
 def init_app(app: Flask) -> None:
     app.cli.add_command(worker_command)
     app.cli.add_command(users)
+    app.cli.add_command(mail)
     app.cli.add_command(tokens)
     app.cli.add_command(demo_command)
     app.cli.add_command(wait_db_command)

@@ -7,6 +7,7 @@ gets a JobRun row, so its progress and failures show on the package page.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 
@@ -23,6 +24,7 @@ LABELS = {
     "app.services.callbacks:sync_package": "Status ophalen bij de ondertekendienst",
     "app.services.archive:archive_package": "Ondertekende documenten ophalen en archiveren",
     "app.services.mailing:deliver_pending": "E-mail versturen",
+    "app.services.mailing:deliver_mail_job": "E-mail versturen",
     "app.services.bulk:make_bulk_item": "Pakket maken en verzenden (bulk)",
 }
 
@@ -57,6 +59,25 @@ def enqueue(func: Callable[..., object], *args: object, package_id: int | None =
     return run
 
 
+def enqueue_at(when: dt.datetime, func: Callable[..., object], *args: object) -> None:
+    """Run `func(*args)` as a job at `when` (naive UTC): RQ's scheduler, or a timer inline.
+
+    Only one such job per function waits at a time; a later request is dropped while one
+    is planned.
+    """
+    name = job_name(func)
+    delay = max(0.0, (when - utcnow()).total_seconds())
+    if runtime().settings.jobs == "inline":
+        runtime().lazy("background-jobs", _BackgroundRunner).later(delay, func, args)
+        return
+    from app.jobs.queue import put_later
+
+    run = JobRun(name=name, label=LABELS.get(name, name), args=list(args))
+    db.session.add(run)
+    db.session.commit()
+    put_later(run.id, delay)
+
+
 def _run_inline(run_id: int) -> None:
     try:
         run_job(run_id)
@@ -73,10 +94,39 @@ class _BackgroundRunner:
         from flask import current_app
 
         self.app = current_app._get_current_object()
+        import threading
+
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tekenklaar-jobs")
+        self.lock = threading.Lock()
+        self.planned: set[str] = set()
+        self.timers: list = []
 
     def submit(self, run_id: int) -> None:
         self.pool.submit(self._run, run_id)
+
+    def later(self, delay: float, func, args) -> None:
+        """Enqueue `func(*args)` after `delay` seconds, unless one is already planned."""
+        import threading
+
+        name = job_name(func)
+        with self.lock:
+            if name in self.planned:
+                return
+            self.planned.add(name)
+
+        def fire():
+            with self.lock:
+                self.planned.discard(name)
+            with self.app.app_context():
+                try:
+                    enqueue(func, *args, background=True)
+                finally:
+                    db.session.remove()
+
+        timer = threading.Timer(delay, fire)
+        timer.daemon = True
+        self.timers.append(timer)
+        timer.start()
 
     def _run(self, run_id: int) -> None:
         with self.app.app_context():
@@ -90,6 +140,8 @@ class _BackgroundRunner:
         self.pool.submit(lambda: None).result()
 
     def close(self) -> None:
+        for timer in self.timers:
+            timer.cancel()
         self.pool.shutdown(wait=True)
 
 

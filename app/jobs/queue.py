@@ -30,6 +30,18 @@ def put(run_id: int) -> None:
                     job_timeout=600, description=f"jobrun {run_id}")
 
 
+def put_later(run_id: int, delay: float) -> None:
+    """Queue the recorded job to run after `delay` seconds (RQ's scheduler)."""
+    import datetime as dt
+
+    from rq import Retry
+
+    queue().enqueue_in(dt.timedelta(seconds=delay), "app.jobs.worker.run", run_id,
+                       job_id=f"jobrun-{run_id}",
+                       retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
+                       job_timeout=600, description=f"jobrun {run_id}")
+
+
 def resolve(name: str):
     """The job function for `module:function`; only functions under app.services may run."""
     module, _, function = name.partition(":")

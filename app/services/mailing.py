@@ -391,3 +391,20 @@ def outbox_file(mail: OutgoingMail) -> Path | None:
         return None
     path = Path(settings.outbox_path) / OutboxBackend.filename_for(mail.message_id)
     return path if path.is_file() else None
+
+
+def deliver_mail_job() -> dict[str, int]:
+    """A job: send what is due, then plan the next attempt for mail that must wait.
+
+    Returns the counts of deliver_pending. Jobs call this rather than deliver_pending, so a
+    mail server that is down is tried again without anyone pressing a button.
+    """
+    from app.jobs import enqueue_at
+
+    counts = deliver_pending()
+    next_attempt = db.session.scalar(
+        sa.select(sa.func.min(OutgoingMail.next_attempt_at)).where(OutgoingMail.state == WAITING))
+    db.session.commit()
+    if next_attempt is not None:
+        enqueue_at(next_attempt, deliver_mail_job)
+    return counts
