@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from app.domain.formatting import format_datetime
 from app.domain.rules import DocumentKind
@@ -55,11 +56,15 @@ def record_agreements(package: Package, signed_on: dt.date) -> None:
         exists = db.session.scalar(sa.select(Agreement.id).where(
             Agreement.organisation_id == package.organisation_id, Agreement.kind == kind,
             Agreement.solution_code == solution))
-        if exists is None:
-            db.session.add(Agreement(organisation_id=package.organisation_id, kind=kind,
-                                     solution_code=solution, signed_on=signed_on,
-                                     package_id=package.id))
-            db.session.flush()
+        if exists is not None:
+            continue
+        try:  # another package of this organisation may be completing at the same moment
+            with db.session.begin_nested():
+                db.session.add(Agreement(organisation_id=package.organisation_id, kind=kind,
+                                         solution_code=solution, signed_on=signed_on,
+                                         package_id=package.id))
+        except IntegrityError:
+            log.info("agreement %s already put on file by another package", kind)
 
 
 def archive_package(package_id: int) -> None:

@@ -25,7 +25,7 @@ from app.services.providers import provider as get_provider
 from app.services.tracking import apply_events
 from app.services.tracking import apply_locked
 from app.services.tracking import after_commit
-from app.services.tracking import lock_package
+from app.services.tracking import lock_package_for_envelope
 from app.store.files import sha256
 from app.store.models import Package
 from app.store.models import WebhookDelivery
@@ -65,36 +65,50 @@ def receive_callback(provider_name: str, headers: Mapping[str, str], body: bytes
         return True
     dedupe_key = delivery_key(events)
     envelope_id = events[0].envelope_id
-    package_id = _package_id_for(provider_name, envelope_id)
-    if package_id is None:
-        _record(provider_name, dedupe_key, envelope_id, None, digest, UNKNOWN)
-        db.session.commit()
-        log.info("callback for an unknown envelope recorded: provider=%s body_sha256=%s",
-                 provider_name, digest)
-        return True
     if adapter.callback_is_trigger:
-        # A redelivery of a callback whose poll failed is polled again.
-        seen = _seen(provider_name, dedupe_key, processed=True)
-        delivery = _record(provider_name, dedupe_key, envelope_id, package_id, digest,
-                           DUPLICATE if seen else ACCEPTED)
-        db.session.commit()
-        if not seen:
-            enqueue(sync_package, package_id, delivery.id, package_id=package_id,
-                    background=True)
-        return True
-    package = lock_package(package_id)
-    seen = _seen(provider_name, dedupe_key, processed=False)
-    delivery = _record(provider_name, dedupe_key, envelope_id, package_id, digest,
-                       DUPLICATE if seen else ACCEPTED)
-    if seen:
-        db.session.commit()
+        return _trigger(provider_name, dedupe_key, envelope_id, digest)
+    # The whole body is authenticated: apply it now, in one transaction with its record.
+    package = lock_package_for_envelope(provider_name, envelope_id)
+    if package is None:
+        _unknown(provider_name, dedupe_key, envelope_id, digest)
         return True
     outcome = apply_locked(package, provider_name, events, actor or provider_name)
-    delivery.processed_at = utcnow()
-    state = package.state
+    fresh = outcome.applied or outcome.deferred
+    _record(provider_name, dedupe_key, envelope_id, package.id, digest,
+            ACCEPTED if fresh else DUPLICATE, processed=True)
+    package_id, state = package.id, package.state
     db.session.commit()
     after_commit(package_id, state, outcome)
     return True
+
+
+def _trigger(provider_name: str, dedupe_key: str, envelope_id: str, digest: str) -> bool:
+    """Record a trigger callback and start a poll of the provider, unless this callback was
+    handled before (a redelivery of one whose poll failed is polled again)."""
+    package_id = db.session.scalar(sa.select(Package.id).where(
+        Package.provider == provider_name, Package.envelope_id == envelope_id))
+    if package_id is None:
+        _unknown(provider_name, dedupe_key, envelope_id, digest)
+        return True
+    seen = db.session.scalar(sa.select(WebhookDelivery.id).where(
+        WebhookDelivery.provider == provider_name, WebhookDelivery.dedupe_key == dedupe_key,
+        WebhookDelivery.outcome == ACCEPTED, WebhookDelivery.processed_at.is_not(None)
+    ).limit(1)) is not None
+    delivery = _record(provider_name, dedupe_key, envelope_id, package_id, digest,
+                       DUPLICATE if seen else ACCEPTED)
+    db.session.flush()
+    delivery_id = delivery.id
+    db.session.commit()
+    if not seen:
+        enqueue(sync_package, package_id, delivery_id, package_id=package_id, background=True)
+    return True
+
+
+def _unknown(provider_name: str, dedupe_key: str, envelope_id: str, digest: str) -> None:
+    _record(provider_name, dedupe_key, envelope_id, None, digest, UNKNOWN)
+    db.session.commit()
+    log.info("callback for an unknown envelope recorded: provider=%s body_sha256=%s",
+             provider_name, digest)
 
 
 def record_oversized(provider_name: str, size: int) -> None:
@@ -133,27 +147,14 @@ def sync_package(package_id: int, delivery_id: int | None = None) -> None:
     _processed(delivery_id)
 
 
-def _package_id_for(provider_name: str, envelope_id: str) -> int | None:
-    return db.session.scalar(sa.select(Package.id).where(
-        Package.provider == provider_name, Package.envelope_id == envelope_id))
-
-
-def _seen(provider_name: str, dedupe_key: str, *, processed: bool) -> bool:
-    query = sa.select(WebhookDelivery.id).where(
-        WebhookDelivery.provider == provider_name, WebhookDelivery.dedupe_key == dedupe_key[:300],
-        WebhookDelivery.outcome == ACCEPTED)
-    if processed:
-        query = query.where(WebhookDelivery.processed_at.is_not(None))
-    return db.session.scalar(query.limit(1)) is not None
-
-
-def _record(provider_name, dedupe_key, envelope_id, package_id, digest, outcome):
+def _record(provider_name, dedupe_key, envelope_id, package_id, digest, outcome,
+            processed: bool = False) -> WebhookDelivery:
+    now = utcnow()
     delivery = WebhookDelivery(provider=provider_name, dedupe_key=dedupe_key[:300],
                                envelope_id=envelope_id and envelope_id[:200],
                                package_id=package_id, body_sha256=digest, outcome=outcome,
-                               received_at=utcnow())
+                               received_at=now, processed_at=now if processed else None)
     db.session.add(delivery)
-    db.session.flush()
     return delivery
 
 

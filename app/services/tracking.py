@@ -84,15 +84,25 @@ def lock_package(package_id: int) -> Package | None:
     the session held is flushed first and every loaded object is expired, so the package, its
     signers and documents are read after the lock.
     """
+    return _lock(Package.id == package_id)
+
+
+def lock_package_for_envelope(provider: str, envelope_id: str) -> Package | None:
+    """`lock_package` for the package that has this provider's envelope, in one round trip."""
+    return _lock(sa.and_(Package.provider == provider, Package.envelope_id == envelope_id))
+
+
+def _lock(where) -> Package | None:
     db.session.flush()
+    statement = sa.select(Package).where(where)
     if db.session.get_bind().dialect.name == "sqlite":
-        db.session.execute(sa.text("UPDATE package SET id = id WHERE id = :id"),
-                           {"id": package_id})
-        statement = sa.select(Package).where(Package.id == package_id)
+        db.session.execute(sa.update(Package).where(where)
+                           .values(updated_at=Package.updated_at)
+                           .execution_options(synchronize_session=False))
     else:
-        statement = sa.select(Package).where(Package.id == package_id).with_for_update()
+        statement = statement.with_for_update()
     db.session.expire_all()
-    return db.session.scalar(statement)
+    return db.session.scalars(statement).first()
 
 
 @dataclass
@@ -100,6 +110,7 @@ class Outcome:
     """What applying a batch of events did."""
 
     applied: int = 0
+    deferred: int = 0  # came before the send finished: left for a later callback or poll
     mail_queued: bool = False
 
 
@@ -125,16 +136,28 @@ def apply_locked(package: Package, provider: str, events: list[SigningEvent],
     """Apply events to a package locked with `lock_package`; the caller commits and then
     calls `after_commit`."""
     outcome = Outcome()
+    events = [e for e in events
+              if e.envelope_id == package.envelope_id and provider == package.provider]
+    if not events:
+        log.warning("signing events for another envelope ignored (package %s)", package.id)
+        return outcome
+    keys = {e.dedupe_key[:300] for e in events}
+    seen = set(db.session.scalars(sa.select(AppliedEvent.dedupe_key).where(
+        AppliedEvent.provider == provider, AppliedEvent.dedupe_key.in_(keys))))
     for event in events:
-        if event.envelope_id != package.envelope_id or provider != package.provider:
-            log.warning("signing event for another envelope ignored (package %s)", package.id)
+        key = event.dedupe_key[:300]
+        if key in seen:
             continue
         if PackageState(package.state) in NOT_YET_OUT:
             log.info("signing event %s before the send finished; left for later (package %s)",
                      event.kind.value, package.id)
+            outcome.deferred += 1
             continue
-        if not _claim(package, provider, event):
-            continue
+        # Claimed under the package's lock, so no other process claims it meanwhile; the
+        # unique constraint on (provider, dedupe_key) backs this up.
+        seen.add(key)
+        db.session.add(AppliedEvent(provider=provider, dedupe_key=key, package_id=package.id,
+                                    kind=event.kind.value))
         outcome.applied += 1
         _apply(package, event, actor, outcome)
     return outcome
@@ -171,21 +194,6 @@ def mark_sent(package: Package, actor: str, message: str, **details) -> None:
                         documents={document_label(d): d.sent_sha256 for d in package.documents
                                    if d.sent_sha256}, **details)
     mailing.queue_package_sent(package)
-
-
-def _claim(package: Package, provider: str, event: SigningEvent) -> bool:
-    """Record the event's dedupe key; False when it was applied before.
-
-    Race-free because every claim for this envelope happens under the package's lock.
-    """
-    key = event.dedupe_key[:300]
-    exists = db.session.scalar(sa.select(AppliedEvent.id).where(
-        AppliedEvent.provider == provider, AppliedEvent.dedupe_key == key))
-    if exists:
-        return False
-    db.session.add(AppliedEvent(provider=provider, dedupe_key=key, package_id=package.id,
-                                kind=event.kind.value))
-    return True
 
 
 def _apply(package: Package, event: SigningEvent, actor: str, outcome: Outcome) -> None:

@@ -102,3 +102,37 @@ def test_staff_choose_only_providers_whose_settings_are_complete(ctx, tmp_path):
             provider("signhost")
         assert "ontbreekt voor 'signhost'" in caught.value.message
     bare.extensions["tekenklaar"].close()
+
+
+def test_an_agreement_put_on_file_meanwhile_is_kept(ctx, signhost):
+    """Two packages of one organisation signed at the same moment: the second one to record
+    an agreement finds it on file (here: put there between its check and its insert)."""
+    import datetime as dt
+
+    from app.services import archive
+    from app.store.models import Agreement
+
+    first_id = package_with_stub_pdfs()
+    first = package(first_id)
+    real_scalar = db.session.scalar
+    queries = []
+
+    def racing_scalar(statement, *args, **kwargs):
+        found = real_scalar(statement, *args, **kwargs)
+        if "agreement" in str(statement):
+            queries.append(statement)
+        if len(queries) == 2 and found is None:  # the verwerkersovereenkomst: someone is quicker
+            with db.session.begin_nested():
+                db.session.add(Agreement(organisation_id=first.organisation_id,
+                                         kind="verwerkersovereenkomst", solution_code="",
+                                         signed_on=dt.date(2026, 1, 1)))
+        return found
+
+    db.session.scalar = racing_scalar
+    try:
+        archive.record_agreements(first, dt.date(2026, 12, 1))
+    finally:
+        del db.session.scalar
+    db.session.commit()
+    kinds = sorted(a.kind for a in package(first_id).organisation.agreements)
+    assert kinds == ["gebruiksovereenkomst", "registratie_lid", "verwerkersovereenkomst"]
