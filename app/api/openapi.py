@@ -293,14 +293,27 @@ def _build() -> dict:
                 "post": _operation(
                     "Een pakket maken (status concept)", operation_id="createPackage",
                     description="De regels van de NVSI bepalen de documenten, ondertekenaars "
-                                "en bedragen. Een organisatie-id die niet bestaat geeft 404.",
+                                "en bedragen. Een organisatie-id die niet bestaat geeft 404.\n\n"
+                                "Met een `Idempotency-Key` kan een verzoek veilig worden "
+                                "herhaald (bijvoorbeeld na een time-out): hetzelfde verzoek met "
+                                "dezelfde sleutel geeft 200 met het pakket van de eerste keer; "
+                                "een ander verzoek met een gebruikte sleutel geeft 409.",
+                    parameters=[{"name": "Idempotency-Key", "in": "header", "required": False,
+                                 "schema": {"type": "string", "minLength": 1,
+                                            "maxLength": 200}}],
                     body={"required": True,
                           "content": {JSON: {"schema": _ref("NewPackage")}}},
                     responses={
                         "201": _json("Package", "Het nieuwe pakket.", headers={
                             "Location": {"description": "Adres van het pakket.",
                                          "required": True, "schema": URL}}),
+                        "200": _json("Package", "Herhaald verzoek met dezelfde "
+                                     "Idempotency-Key: het pakket van de eerste keer.", headers={
+                            "Location": {"description": "Adres van het pakket.",
+                                         "required": True, "schema": URL}}),
                         "404": _problem_response("De organisatie bestaat niet."),
+                        "409": _problem_response("De Idempotency-Key is al gebruikt voor een "
+                                                 "ander verzoek."),
                         **body_errors,
                     }),
             },

@@ -277,7 +277,23 @@ def create_package():
     from app.services.intake import parse_new_package
     from app.services.packages import create_package as create
 
-    flat = _flatten_package_body(_json_body())
+    from sqlalchemy.exc import IntegrityError
+
+    from app.extensions import db
+    from app.services.packages import find_by_idempotency_key
+    from app.store.files import sha256
+
+    body = _json_body()
+    key = (request.headers.get("Idempotency-Key") or "").strip() or None
+    digest = sha256(json.dumps(body, sort_keys=True).encode()) if key else None
+    if key is not None:
+        if len(key) > 200:
+            raise Problem("ongeldige-invoer", "De Idempotency-Key is te lang (hoogstens 200 "
+                          "tekens).", errors={"Idempotency-Key": "Hoogstens 200 tekens."})
+        earlier = find_by_idempotency_key(key)
+        if earlier is not None:
+            return _repeated(earlier, digest)
+    flat = _flatten_package_body(body)
     settings, reference = runtime().settings, runtime().reference
     try:
         new = parse_new_package(flat, load_municipalities(settings.data_dir),
@@ -286,7 +302,13 @@ def create_package():
         raise Problem("ongeldige-invoer", "Niet alle velden zijn goed ingevuld.",
                       errors={_api_field(k): v for k, v in exc.errors.items()}) from None
     try:
-        package = create(new, actor=_actor())
+        package = create(new, actor=_actor(), idempotency_key=key, request_sha256=digest)
+    except IntegrityError:  # the same key, made by a concurrent request a moment ago
+        db.session.rollback()
+        earlier = find_by_idempotency_key(key) if key else None
+        if earlier is None:
+            raise
+        return _repeated(earlier, digest)
     except RuleError as exc:
         errors = {_api_field(exc.field): exc.message} if exc.field else None
         raise Problem("ongeldige-invoer", exc.message, errors=errors) from None
@@ -294,6 +316,16 @@ def create_package():
         raise Problem("niet-gevonden", str(exc)) from None
     response = jsonify(package_detail(package))
     response.status_code = 201
+    response.headers["Location"] = package_url(package.id)
+    return response
+
+
+def _repeated(package, digest: str | None):
+    """The answer to a repeated POST with an Idempotency-Key: the package made the first time."""
+    if package.request_sha256 != digest:
+        raise Problem("conflict", "Deze Idempotency-Key is al gebruikt voor een ander verzoek. "
+                      "Gebruik een nieuwe sleutel voor een nieuw pakket.")
+    response = jsonify(package_detail(package))
     response.headers["Location"] = package_url(package.id)
     return response
 

@@ -85,12 +85,15 @@ def preview(new: NewPackage) -> PackagePlan:
     return plan_package(_request(new, kind), on_file, runtime().reference)
 
 
-def create_package(new: NewPackage, actor: str) -> Package:
+def create_package(new: NewPackage, actor: str, *, idempotency_key: str | None = None,
+                   request_sha256: str | None = None) -> Package:
     """Apply the rules and store the package in state `concept`; return it.
 
     Stores the planned documents, the signers (the organisation's signatory first, then the
     NVSI board), the fees, and the first timeline event. Raises RuleError or NotFound and then
-    changes nothing.
+    changes nothing. With an `idempotency_key` (an API client's), the key is stored in the same
+    transaction, so a concurrent repeat fails on the unique key instead of making a second
+    package (see find_by_idempotency_key).
     """
     organisation = find_organisation(new)
     kind = OrgKind(organisation.kind) if organisation else new.organisation.kind
@@ -100,6 +103,8 @@ def create_package(new: NewPackage, actor: str) -> Package:
         if organisation is None:
             organisation = _add_organisation(new)
         package = _store(new, organisation, plan, actor)
+        package.idempotency_key = idempotency_key
+        package.request_sha256 = request_sha256
         db.session.commit()
     except BaseException:
         db.session.rollback()
@@ -198,6 +203,11 @@ def _money(amount: Decimal) -> str:
     from app.domain.formatting import format_money
 
     return format_money(amount)
+
+
+def find_by_idempotency_key(key: str) -> Package | None:
+    """The package an API client made before with this Idempotency-Key, if any."""
+    return db.session.scalar(sa.select(Package).where(Package.idempotency_key == key))
 
 
 def get_package(package_id: int) -> Package:

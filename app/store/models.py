@@ -109,6 +109,10 @@ class Package(db.Model):
     audit_trail_sha256: Mapped[str | None] = mapped_column(sa.String(64))
     audit_trail_filename: Mapped[str | None] = mapped_column(sa.String(200))
     created_by: Mapped[str] = mapped_column(sa.String(200), default="systeem")
+    # An API client's Idempotency-Key and the SHA-256 of its request: a repeated POST
+    # returns the package made the first time instead of a second one.
+    idempotency_key: Mapped[str | None] = mapped_column(sa.String(200), unique=True)
+    request_sha256: Mapped[str | None] = mapped_column(sa.String(64))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     sent_at: Mapped[dt.datetime | None]

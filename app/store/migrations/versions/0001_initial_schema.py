@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 8a85082f34b5
+Revision ID: 54ae5967c40c
 Revises: 
-Create Date: 2026-11-28 15:34:20.448292
+Create Date: 2026-11-28 16:08:10.038544
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '8a85082f34b5'
+revision = '54ae5967c40c'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -101,6 +101,8 @@ def upgrade():
     sa.Column('audit_trail_sha256', sa.String(length=64), nullable=True),
     sa.Column('audit_trail_filename', sa.String(length=200), nullable=True),
     sa.Column('created_by', sa.String(length=200), nullable=False),
+    sa.Column('idempotency_key', sa.String(length=200), nullable=True),
+    sa.Column('request_sha256', sa.String(length=64), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.Column('sent_at', sa.DateTime(), nullable=True),
@@ -109,6 +111,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], ),
     sa.ForeignKeyConstraint(['signatory_id'], ['contact_person.id'], ),
     sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('idempotency_key'),
     sa.UniqueConstraint('reference_number')
     )
     with op.batch_alter_table('package', schema=None) as batch_op:
