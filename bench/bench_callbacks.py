@@ -385,6 +385,8 @@ def table(results: list[dict]) -> str:
 
 
 def main() -> int:
+    # A TERM (e.g. from `timeout`) still stops gunicorn and drops the database.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--packages", type=int, default=1000)

@@ -22,9 +22,10 @@ from app.domain.states import PackageState
 from app.extensions import db
 from app.jobs import enqueue
 from app.services.providers import provider as get_provider
-from app.services.tracking import apply_events
+from app.services.tracking import apply_and_commit
 from app.services.tracking import apply_locked
 from app.services.tracking import after_commit
+from app.services.tracking import lock_package
 from app.services.tracking import lock_package_for_envelope
 from app.store.files import sha256
 from app.store.models import Package
@@ -142,9 +143,14 @@ def sync_package(package_id: int, delivery_id: int | None = None) -> None:
     envelope_id, provider_name = package.envelope_id, package.provider
     db.session.commit()  # no transaction stays open during the HTTP call
     status = adapter.status(envelope_id)
-    apply_events(package_id, provider_name, adapter.events_from_status(status),
-                 actor=provider_name)
-    _processed(delivery_id)
+    package = lock_package(package_id)
+    if package is None:
+        db.session.rollback()
+        return
+    outcome = apply_and_commit(package, provider_name, adapter.events_from_status(status),
+                               actor=provider_name)
+    if not outcome.deferred:  # else a redelivery of this callback polls again
+        _processed(delivery_id)
 
 
 def _record(provider_name, dedupe_key, envelope_id, package_id, digest, outcome,

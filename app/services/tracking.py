@@ -112,6 +112,7 @@ class Outcome:
     applied: int = 0
     deferred: int = 0  # came before the send finished: left for a later callback or poll
     mail_queued: bool = False
+    signed_now: bool = False  # this batch moved the package to `ondertekend`
 
 
 def apply_events(package_id: int, provider: str, events: list[SigningEvent],
@@ -125,10 +126,18 @@ def apply_events(package_id: int, provider: str, events: list[SigningEvent],
     if package is None:
         db.session.rollback()
         return 0
+    return apply_and_commit(package, provider, events, actor).applied
+
+
+def apply_and_commit(package: Package, provider: str, events: list[SigningEvent],
+                     actor: str) -> Outcome:
+    """`apply_locked`, commit, then start archiving whenever the package is (still) signed:
+    a poll of a package stuck in `ondertekend` retries its archiving."""
     outcome = apply_locked(package, provider, events, actor)
+    package_id, state = package.id, package.state
     db.session.commit()
-    after_commit(package.id, package.state, outcome)
-    return outcome.applied
+    after_commit(package_id, state, outcome, retry_archive=True)
+    return outcome
 
 
 def apply_locked(package: Package, provider: str, events: list[SigningEvent],
@@ -163,13 +172,15 @@ def apply_locked(package: Package, provider: str, events: list[SigningEvent],
     return outcome
 
 
-def after_commit(package_id: int, state: str, outcome: Outcome) -> None:
-    """Start what follows a committed change: archiving a signed package, sending mail."""
+def after_commit(package_id: int, state: str, outcome: Outcome, *,
+                 retry_archive: bool = False) -> None:
+    """Start what follows a committed change: archiving a package that was just signed (or,
+    with `retry_archive`, one still waiting in `ondertekend`), sending mail."""
     from app.jobs import enqueue
 
     if outcome.mail_queued:
         enqueue(mailing.deliver_pending, package_id=package_id)
-    if state == S.ONDERTEKEND.value:
+    if state == S.ONDERTEKEND.value and (outcome.signed_now or retry_archive):
         from app.services.archive import archive_package
 
         enqueue(archive_package, package_id, package_id=package_id, background=True)
@@ -208,7 +219,7 @@ def _apply(package: Package, event: SigningEvent, actor: str, outcome: Outcome) 
         if state not in SIGNED_OR_ENDED:  # a late signer event changes nothing
             _apply_signer(package, event, actor)
     elif event.kind is EventKind.COMPLETED:
-        _complete(package, event, actor)
+        _complete(package, event, actor, outcome)
     elif event.kind in END_STATES:
         target, text = END_STATES[event.kind]
         reason = (event.reason or "").strip()
@@ -253,7 +264,7 @@ def _apply_signer(package: Package, event: SigningEvent, actor: str) -> None:
         _move(package, S.DEELS_ONDERTEKEND, actor, "Het pakket is deels ondertekend.")
 
 
-def _complete(package: Package, event: SigningEvent, actor: str) -> None:
+def _complete(package: Package, event: SigningEvent, actor: str, outcome: Outcome) -> None:
     if PackageState(package.state) not in OUT_FOR_SIGNING:
         return  # late (already signed or ended): nothing changes
     at = _naive(event.occurred_at) or utcnow()
@@ -261,6 +272,7 @@ def _complete(package: Package, event: SigningEvent, actor: str) -> None:
         if signer.state not in ("geweigerd", "ondertekend"):
             signer.state, signer.state_at = "ondertekend", at
     package.signed_at = at
+    outcome.signed_now = True
     _move(package, S.ONDERTEKEND, actor,
           "Alle handtekeningen zijn binnen; de overeenkomsten staan nu op naam van de organisatie.")
     from app.services.archive import record_agreements

@@ -18,6 +18,7 @@ from app.services.sending import refresh_package
 from app.services.sending import remind_package
 from app.services.sending import send_package
 from app.services.sending import upload_signed_scan
+from app.store.models import JobRun
 from app.store.models import OutgoingMail
 from app.store.models import WebhookDelivery
 from signing.providers.manual import ManualProvider
@@ -198,4 +199,7 @@ def test_shuffled_duplicated_forged_and_malformed_deliveries(ctx, client):
             sa.select(WebhookDelivery.outcome, sa.func.count()).where(
                 WebhookDelivery.package_id == messy).group_by(WebhookDelivery.outcome)).all())
         assert counts == {"aanvaard": 4, "dubbel": 8}
+        archiving = db.session.scalar(sa.select(sa.func.count(JobRun.id)).where(
+            JobRun.package_id == messy, JobRun.name == "app.services.archive:archive_package"))
+        assert archiving == 1  # repeats after the last signature start no second archiving
     assert deliveries("manual")["ongeldig"] == 3 * 4
