@@ -1,5 +1,10 @@
-"""Staff pages (Dutch), behind sign-in."""
+"""Staff pages (Dutch), behind sign-in.
 
+`views` holds the blueprint `bp`; the modules below add their pages to it.
+"""
+
+from app.web import organisations  # noqa: F401  (pages on bp)
+from app.web import packages  # noqa: F401  (pages on bp)
 from app.web.views import bp
 
 __all__ = ["bp"]

@@ -1,8 +1,14 @@
-"""Staff pages: thin views that parse input, check access, call a service and render."""
+"""Staff pages: thin views that parse input, check access, call a service and render.
+
+This module holds the blueprint, sign-in, the overview, the error pages and the security
+headers. The package and organisation pages add their routes to the same `bp` in
+`app/web/packages.py` and `app/web/organisations.py`; `app/web/__init__.py` imports them.
+"""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
+import datetime as dt
+
 from flask import Blueprint
 from flask import flash
 from flask import redirect
@@ -13,18 +19,101 @@ from flask_login import current_user
 from flask_login import login_required
 from flask_login import login_user
 from flask_login import logout_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
 
-from app.extensions import db
-from app.store.models import Package
+from app.extensions import login as login_manager
 from app.web import auth  # noqa: F401  (registers the user loader)
+from app.web.labels import FILTERS
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/web")
 
+# Endpoints anyone may reach; every other staff page needs sign-in (checked twice: here for
+# every route on the blueprint, and by `login_required` on each view).
+PUBLIC_ENDPOINTS = frozenset({"web.login", "web.login_post", "web.static"})
+
+# Paths other blueprints answer in their own format (problem+json, provider replies).
+NOT_STAFF_PATHS = ("/api/", "/webhooks/")
+
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'none'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+
+ERROR_TEXTS = {
+    400: ("Dit verzoek klopt niet",
+          "De server kon dit verzoek niet verwerken. Ga terug en probeer het opnieuw."),
+    403: ("Geen toegang",
+          "U heeft geen toegang tot deze pagina. Denkt u dat dit niet klopt? Neem contact op "
+          "met de beheerder van Tekenklaar."),
+    404: ("Pagina niet gevonden",
+          "Deze pagina bestaat niet (meer). Controleer het adres, of ga naar het overzicht."),
+    405: ("Dit kan niet op deze pagina",
+          "Deze pagina kan dit verzoek niet verwerken. Ga terug naar het overzicht."),
+    413: ("Bestand te groot",
+          "Het bestand is groter dan 25 MB. Scan het document met een lagere resolutie en "
+          "probeer het opnieuw."),
+    500: ("Er ging iets mis",
+          "Er ging aan onze kant iets mis. Uw laatste handeling is mogelijk niet uitgevoerd. "
+          "Kijk op de pakketpagina wat de status is en probeer het zo nodig opnieuw."),
+}
+
+
+@bp.before_request
+def require_sign_in():
+    """Every staff page needs sign-in, also routes added later by other modules."""
+    if request.endpoint not in PUBLIC_ENDPOINTS and not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    return None
+
+
+@bp.after_app_request
+def security_headers(response):
+    """Headers that keep the pages out of frames and away from inline script and sniffing."""
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    if request.blueprint == "web" and current_user.is_authenticated:
+        # staff pages show personal data: never keep them in a shared cache
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+for _name, _label in FILTERS.items():
+    bp.add_app_template_filter(_label, _name)
+
+
+@bp.app_template_filter("procent")
+def percentage_filter(value) -> str:
+    """A Decimal as a Dutch percentage: 12,5%."""
+    from app.domain.formatting import format_percentage
+
+    return format_percentage(value)
+
+
+@bp.app_template_filter("kort")
+def short_hash(value: str | None, length: int = 12) -> str:
+    """The first characters of a SHA-256, enough to compare by eye."""
+    return (value or "")[:length]
+
+
+# --- sign-in ---------------------------------------------------------------------------------
 
 @bp.get("/inloggen")
 def login():
     """The sign-in page."""
+    if current_user.is_authenticated:
+        return redirect(url_for("web.index"))
     return render_template("login.html", email="", error=None)
 
 
@@ -41,7 +130,7 @@ def login_post():
         return render_template("login.html", email=email, error=str(exc)), 401
     login_user(user)
     target = request.args.get("next", "")
-    if not target.startswith("/") or target.startswith("//"):
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
         target = url_for("web.index")
     return redirect(target)
 
@@ -55,9 +144,49 @@ def logout():
     return redirect(url_for("web.login"))
 
 
+# --- overview --------------------------------------------------------------------------------
+
 @bp.get("/")
 @login_required
 def index():
-    """Overzicht: packages by state."""
-    packages = db.session.scalars(sa.select(Package).order_by(Package.created_at.desc())).all()
-    return render_template("index.html", packages=packages, user=current_user)
+    """Overzicht: what needs attention, then the packages grouped by state."""
+    from app.runtime import runtime
+    from app.web.queries import overview
+
+    settings = runtime().settings
+    return render_template(
+        "index.html",
+        overview=overview(dt.date.today(), settings.overdue_signature_days),
+        overdue_days=settings.overdue_signature_days,
+    )
+
+
+# --- error pages -----------------------------------------------------------------------------
+
+def error_page(status: int, message: str | None = None):
+    """A Dutch error page with this status."""
+    title, text = ERROR_TEXTS.get(status, ERROR_TEXTS[500] if status >= 500 else ERROR_TEXTS[400])
+    return render_template("error.html", status=status, title=title,
+                           text=message or text), status
+
+
+@bp.app_errorhandler(CSRFError)
+def csrf_error(exc: CSRFError):
+    if request.path.startswith(NOT_STAFF_PATHS):
+        return exc
+    return error_page(400, "Dit formulier is verlopen of kwam niet van deze site. Ga terug, "
+                           "laad de pagina opnieuw en probeer het nog eens.")
+
+
+@bp.app_errorhandler(HTTPException)
+def http_error(exc: HTTPException):
+    if request.path.startswith(NOT_STAFF_PATHS) or exc.code is None or exc.code < 400:
+        return exc
+    return error_page(exc.code)
+
+
+@bp.app_errorhandler(500)
+def server_error(exc):
+    if request.path.startswith(NOT_STAFF_PATHS):
+        return exc
+    return error_page(500)

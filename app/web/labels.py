@@ -1,0 +1,83 @@
+"""Dutch words for the stored codes the staff pages show."""
+
+from __future__ import annotations
+
+from app.domain.organisations import Involvement
+from app.domain.organisations import OrgKind
+from app.domain.states import PackageState
+
+AGREEMENT_KINDS = {
+    "registratie_lid": "Aanmelding als lid",
+    "registratie_participant": "Aanmelding als participant",
+    "verwerkersovereenkomst": "Verwerkersovereenkomst",
+    "gebruiksovereenkomst": "Gebruiksovereenkomst",
+}
+
+SIGNER_STATES = {
+    "wachtend": "Wacht op zijn of haar beurt",
+    "uitgenodigd": "Uitgenodigd",
+    "bekeken": "Heeft de documenten bekeken",
+    "ondertekend": "Heeft ondertekend",
+    "geweigerd": "Heeft geweigerd",
+}
+
+PARTIES = {"organisatie": "Organisatie", "nvsi": "NVSI"}
+
+
+def _fallback(code: str | None) -> str:
+    return (code or "").replace("_", " ").capitalize()
+
+
+def agreement_kind(code: str) -> str:
+    return AGREEMENT_KINDS.get(code, _fallback(code))
+
+
+def signer_state(code: str) -> str:
+    return SIGNER_STATES.get(code, _fallback(code))
+
+
+def party(code: str) -> str:
+    return PARTIES.get(code, _fallback(code))
+
+
+def package_state(code: str) -> str:
+    try:
+        return PackageState(code).label
+    except ValueError:
+        return _fallback(code)
+
+
+def org_kind(code: str) -> str:
+    try:
+        return OrgKind(code).label.capitalize()
+    except ValueError:
+        return _fallback(code)
+
+
+def involvement(code: str) -> str:
+    try:
+        return Involvement(code).label.capitalize()
+    except ValueError:
+        return _fallback(code)
+
+
+PROVIDERS = {
+    "manual": "Op papier: de ondertekenaars krijgen de PDF's per e-mail en u voegt de scans toe",
+    "signhost": "Signhost (elektronisch ondertekenen)",
+    "validsign": "ValidSign (elektronisch ondertekenen)",
+}
+
+
+def provider(code: str | None) -> str:
+    return PROVIDERS.get(code or "", code or "")
+
+
+FILTERS = {
+    "overeenkomst": agreement_kind,
+    "ondertekenaarstatus": signer_state,
+    "partij": party,
+    "status": package_state,
+    "soort": org_kind,
+    "betrokkenheid": involvement,
+    "ondertekendienst": provider,
+}

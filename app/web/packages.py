@@ -1,0 +1,378 @@
+"""Package pages: 'Nieuw pakket' (preview and create) and one package with its actions.
+
+The action services (documents, council, sending) are imported inside the views, so this
+module imports on its own and each page only needs the services it calls.
+"""
+
+from __future__ import annotations
+
+import io
+
+from flask import abort
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import send_file
+from flask import url_for
+from flask_login import current_user
+from flask_login import login_required
+
+from app.domain.municipalities import load_municipalities
+from app.domain.rules import PARTICIPANT_WARNING
+from app.domain.rules import RuleError
+from app.domain.states import PackageState
+from app.domain.states import TransitionError
+from app.extensions import db
+from app.runtime import runtime
+from app.services.errors import NotFound
+from app.services.errors import ServiceError
+from app.services.intake import IntakeError
+from app.web import forms
+from app.web.views import bp
+
+GENERAL = ""  # the key of an error that belongs to no one field
+
+OUT_FOR_SIGNING = {PackageState.VERZONDEN, PackageState.DEELS_ONDERTEKEND}
+SIGNED = {PackageState.ONDERTEKEND, PackageState.GEARCHIVEERD}
+VARIANTS = {"docx": "docx", "pdf": "pdf", "ondertekend": "signed"}
+
+
+def _actor() -> str:
+    return current_user.email
+
+
+# --- Nieuw pakket ----------------------------------------------------------------------------
+
+@bp.get("/pakketten/nieuw")
+@login_required
+def package_new():
+    """The empty form for a new package."""
+    values = {}
+    organisation_id = request.args.get("organisatie", "")
+    if organisation_id.isdigit():  # "Nieuw pakket" from an organisation's page
+        values = {"org_source": "bestaand", "organisation_id": organisation_id}
+    return _new_form(values)
+
+
+@bp.post("/pakketten/nieuw")
+@login_required
+def package_new_post():
+    """'Voorbeeld bekijken' shows what the rules make of the input; 'Pakket aanmaken' stores it."""
+    from app.services.packages import create_package
+    from app.services.packages import preview
+
+    values = forms.form_values(request.form)
+    settings, reference = runtime().settings, runtime().reference
+    try:
+        new = forms.parse_package_form(request.form, load_municipalities(settings.data_dir),
+                                       set(reference.solutions))
+    except IntakeError as exc:
+        return _new_form(values, exc.errors, status=422)
+    try:
+        if values.get("action") == "aanmaken":
+            package = create_package(new, actor=_actor())
+        else:
+            return _new_form(values, plan=preview(new))
+    except RuleError as exc:
+        db.session.rollback()
+        message = exc.message
+        if exc.field == "participant_warning_acknowledged":  # the warning itself is shown above
+            message = ("Participant met oplossingen: vink aan dat u de organisatie op de "
+                       "waarschuwing heeft gewezen.")
+        return _new_form(values, {exc.field or GENERAL: message}, status=422)
+    except NotFound as exc:
+        db.session.rollback()
+        return _new_form(values, {"organisation_id": exc.message}, status=422)
+    flash(f"Pakket {package.reference_number} is aangemaakt. Maak nu de documenten.", "success")
+    return redirect(url_for("web.package_show", package_id=package.id))
+
+
+def _new_form(values: dict, errors: dict | None = None, plan=None, status: int = 200):
+    from app.web.queries import known_organisations
+
+    settings, reference = runtime().settings, runtime().reference
+    errors = errors or {}
+    organisations = known_organisations()
+    sources = forms.org_sources(bool(organisations))
+    return render_template(
+        "package_new.html",
+        values=values,
+        errors=errors,
+        error_list=forms.ordered_errors(errors),
+        anchor=lambda field: forms.anchor(field, sources),
+        plan=plan,
+        organisations=organisations,
+        municipalities=load_municipalities(settings.data_dir).values(),
+        catalogue=reference.solutions,
+        org_sources=sources,
+        other_kinds=forms.OTHER_KINDS,
+        solution_rows=forms.shown_solution_rows(values),
+        participant_warning=PARTICIPANT_WARNING,
+    ), status
+
+
+# --- Pakket ----------------------------------------------------------------------------------
+
+@bp.get("/pakketten/<int:package_id>")
+@login_required
+def package_show(package_id: int):
+    """One package: documents, signers, fees, timeline and the actions that fit its state."""
+    return _package_page(package_id)
+
+
+def _package_page(package_id: int, errors: dict | None = None, status: int = 200):
+    from app.services.packages import get_package
+    from app.services.packages import plan_of
+
+    try:
+        package = get_package(package_id)
+    except NotFound:
+        abort(404)
+    state = PackageState(package.state)
+    actions = available_actions(package)
+    errors = errors or {}
+    return render_template(
+        "package.html",
+        package=package,
+        state=state,
+        plan=plan_of(package),
+        catalogue=runtime().reference.solutions,
+        actions=actions,
+        providers=_provider_choices(package) if "verzenden" in actions else [],
+        default_provider=package.provider or runtime().settings.signing_provider,
+        events=sorted(package.events, key=lambda e: (e.at, e.id), reverse=True),
+        errors=errors,
+        error_list=forms.ordered_errors(errors),
+        anchor=str,
+        linkable=_action_fields(package, actions),
+        values=forms.form_values(request.form) if request.method == "POST" else {},
+    ), status
+
+
+def _action_fields(package, actions: set[str]) -> set[str]:
+    """The inputs on the page that an error can link to."""
+    fields = set()
+    if "collegebesluit" in actions:
+        fields |= {"decided_on", "decision_reference"}
+    if "verzenden" in actions:
+        fields.add("provider")
+    if "intrekken" in actions:
+        fields.add("reason")
+    if "scans" in actions:
+        fields |= {f"scan-{d.id}" for d in package.documents if d.signed_required}
+    return fields
+
+
+def available_actions(package) -> set[str]:
+    """The actions staff can take on the package in its present state."""
+    state = PackageState(package.state)
+    signed_documents = [d for d in package.documents if d.signed_required]
+    documents_ready = bool(signed_documents) and all(d.pdf_key for d in signed_documents)
+    actions = set()
+    if state is PackageState.CONCEPT or (state is PackageState.MISLUKT and not package.envelope_id):
+        actions.add("documenten")
+    if state is PackageState.KLAAR and package.needs_council:
+        actions.add("raadsprocedure")
+    if state is PackageState.WACHT_OP_RAAD:
+        actions.add("collegebesluit")
+    if (state is PackageState.BESLUIT_GENOMEN
+            or (state is PackageState.KLAAR and not package.needs_council)
+            or (state is PackageState.MISLUKT and documents_ready
+                and (not package.needs_council or package.college_decision_on))):
+        actions.add("verzenden")
+    if state in OUT_FOR_SIGNING:
+        actions.add("herinneren")
+        if package.provider != "manual":
+            actions.add("status")
+        else:
+            actions.add("scans")
+    if not state.is_final and state is not PackageState.ONDERTEKEND:
+        actions.add("intrekken")
+    if state in SIGNED and package.audit_trail_key:
+        actions.add("archief")
+    return actions
+
+
+def _provider_choices(package) -> list[str]:
+    from app.services.sending import available_providers
+
+    if package.envelope_id and package.provider:
+        return [package.provider]  # a repeated send resumes the same envelope
+    return available_providers()
+
+
+def _act(package_id: int, action, success: str):
+    """Run one action; flash `success` and go back to the package, or show the error there."""
+    try:
+        package = action()
+    except IntakeError as exc:
+        db.session.rollback()
+        return _package_page(package_id, exc.errors, status=422)
+    except NotFound:
+        db.session.rollback()
+        abort(404)
+    except ServiceError as exc:
+        db.session.rollback()
+        return _package_page(package_id, {exc.field or GENERAL: exc.message}, status=409)
+    except TransitionError as exc:
+        db.session.rollback()
+        return _package_page(package_id, {GENERAL: str(exc)}, status=409)
+    if package is not None and package.state == PackageState.MISLUKT.value and package.last_error:
+        flash(f"Dit is niet gelukt: {package.last_error}", "error")
+    else:
+        flash(success, "success")
+    return redirect(url_for("web.package_show", package_id=package_id))
+
+
+@bp.post("/pakketten/<int:package_id>/documenten")
+@login_required
+def package_make_documents(package_id: int):
+    """Make (or make again) the package's documents: DOCX and PDF."""
+    from app.services.documents import make_documents
+
+    return _act(package_id, lambda: make_documents(package_id, _actor()),
+                "De documenten zijn gemaakt.")
+
+
+@bp.post("/pakketten/<int:package_id>/raadsprocedure")
+@login_required
+def package_start_council(package_id: int):
+    """Start the art. 160 procedure: the raad gets the raadsbrief and the ontwerpbesluit."""
+    from app.services.council import start_council_procedure
+
+    return _act(package_id, lambda: start_council_procedure(package_id, _actor()),
+                "De raadsprocedure is gestart.")
+
+
+@bp.post("/pakketten/<int:package_id>/collegebesluit")
+@login_required
+def package_college_decision(package_id: int):
+    """Record the College decision (date and reference)."""
+    from app.services.council import record_college_decision
+
+    def action():
+        decision = forms.parse_college_decision(request.form)
+        return record_college_decision(package_id, decision.decided_on, decision.reference,
+                                       _actor())
+
+    return _act(package_id, action, "Het collegebesluit is vastgelegd.")
+
+
+@bp.post("/pakketten/<int:package_id>/verzenden")
+@login_required
+def package_send(package_id: int):
+    """Send the package for signature with the chosen provider."""
+    from app.services.sending import available_providers
+    from app.services.sending import send_package
+
+    def action():
+        provider = request.form.get("provider", "")
+        if provider not in available_providers():
+            raise IntakeError({"provider": "Ondertekendienst: kies een dienst uit de lijst."})
+        return send_package(package_id, provider, _actor())
+
+    return _act(package_id, action, "Het pakket is verzonden voor ondertekening.")
+
+
+@bp.post("/pakketten/<int:package_id>/herinneren")
+@login_required
+def package_remind(package_id: int):
+    """Remind the signers."""
+    from app.services.sending import remind_package
+
+    return _act(package_id, lambda: remind_package(package_id, _actor()),
+                "Er is een herinnering verstuurd.")
+
+
+@bp.post("/pakketten/<int:package_id>/status")
+@login_required
+def package_refresh(package_id: int):
+    """Ask the provider for the state of the envelope."""
+    from app.services.sending import refresh_package
+
+    return _act(package_id, lambda: refresh_package(package_id, _actor()),
+                "De status is opgevraagd.")
+
+
+@bp.post("/pakketten/<int:package_id>/intrekken")
+@login_required
+def package_cancel(package_id: int):
+    """Withdraw the package, with a reason."""
+    from app.services.sending import cancel_package
+
+    def action():
+        return cancel_package(package_id, forms.parse_reason(request.form), _actor())
+
+    return _act(package_id, action, "Het pakket is ingetrokken.")
+
+
+@bp.post("/pakketten/<int:package_id>/documenten/<int:document_id>/scan")
+@login_required
+def package_upload_scan(package_id: int, document_id: int):
+    """Add the signed scan (PDF) of one document (signing on paper)."""
+    from app.services.sending import upload_signed_scan
+
+    field = f"scan-{document_id}"
+
+    def action():
+        upload = request.files.get("file")
+        data = upload.read() if upload else b""
+        if not data:
+            raise IntakeError({field: "Ondertekende scan: kies een PDF-bestand."})
+        try:
+            return upload_signed_scan(package_id, document_id, data, _actor())
+        except ServiceError as exc:
+            if exc.field in {"file", "document"}:
+                raise IntakeError({field: exc.message}) from None
+            raise
+
+    return _act(package_id, action, "De ondertekende scan is toegevoegd.")
+
+
+# --- downloads -------------------------------------------------------------------------------
+
+@bp.get("/documenten/<int:document_id>/<variant>")
+@login_required
+def document_download(document_id: int, variant: str):
+    """Download a document as DOCX, PDF or its signed copy."""
+    from app.services.documents import document_file
+
+    if variant not in VARIANTS:
+        abort(404)
+    try:
+        download = document_file(document_id, VARIANTS[variant])
+    except NotFound:
+        abort(404)
+    except ServiceError as exc:
+        return _download_error(document_id, exc)
+    return _send(download)
+
+
+@bp.get("/pakketten/<int:package_id>/archief")
+@login_required
+def package_archive(package_id: int):
+    """Download the signed copies (and the audit trail) as one archive."""
+    from app.services.documents import signed_archive
+
+    try:
+        download = signed_archive(package_id)
+    except NotFound:
+        abort(404)
+    except ServiceError as exc:
+        return _package_page(package_id, {GENERAL: exc.message}, status=409)
+    return _send(download)
+
+
+def _download_error(document_id: int, exc: ServiceError):
+    from app.store.models import Document
+
+    document = db.session.get(Document, document_id)
+    if document is None:
+        abort(404)
+    return _package_page(document.package_id, {GENERAL: exc.message}, status=409)
+
+
+def _send(download):
+    return send_file(io.BytesIO(download.data), mimetype=download.mimetype, as_attachment=True,
+                     download_name=download.filename)

@@ -1,0 +1,336 @@
+"""One package: what the page shows, and each action as a small form."""
+
+import datetime as dt
+
+import pytest
+
+from app.domain.formatting import format_date
+from app.extensions import db
+from app.store.models import Document
+from app.store.models import Package
+from tests.web.support import GEMEENTE_LID
+from tests.web.support import GEMEENTE_LID_AMOUNTS
+from tests.web.support import error_for
+from tests.web.support import make_package
+from tests.web.support import post
+from tests.web.support import set_state
+from tests.web.support import text
+from tests.web.support import tiny_pdf
+from tests.web.support import use_fake_converter
+from tests.web.support import value_of
+from tests.web.support import wait_for_background_jobs
+
+MAATSCHAPPELIJK_LID = {
+    **GEMEENTE_LID, "org_source": "anders", "org_kind": "maatschappelijke_organisatie",
+    "org_name": "Stichting De Brug", "org_kvk": "12345678", "cbs_code": "",
+    "org_street": "Brugstraat 7", "org_postcode": "6511 AB", "org_city": "Nijmegen",
+    "signatory_function": "Voorzitter van het bestuur",
+}
+
+
+def package_of(app, package_id) -> Package:
+    return db.session.get(Package, package_id)
+
+
+def state_of(app, package_id) -> str:
+    with app.app_context():
+        return package_of(app, package_id).state
+
+
+def documents_of(app, package_id) -> list[tuple[int, str, bool]]:
+    with app.app_context():
+        return [(d.id, d.kind, d.signed_required) for d in package_of(app, package_id).documents]
+
+
+def act(client, package_id, action, data=None, **kwargs):
+    return post(client, f"/pakketten/{package_id}/{action}", data, **kwargs)
+
+
+def test_a_new_package_shows_its_parts_and_the_first_step(staff, app):
+    package_id = make_package(app)
+    response = staff.get(f"/pakketten/{package_id}")
+    page = text(response)
+    assert response.status_code == 200
+    with app.app_context():
+        reference = package_of(app, package_id).reference_number
+    assert f"<h1>Pakket {reference}</h1>" in page
+    assert "Utrecht" in page and '<span class="tag tag-concept">Concept</span>' in page
+    for title in ("Aanbiedingsbrief", "Aanmelding gemeente als lid (bijlage 1)",
+                  "Gebruiksovereenkomst Innovatieve Oplossingen NVSI: Wijkteamdossier"):
+        assert title in page
+    assert "De brief bij het pakket: wat erin zit, waarom" in page  # the reason
+    # signers: the organisation first, then the NVSI board
+    signers = page.split('id="ondertekenaars"')[1].split("</table>")[0]
+    assert signers.index("Sharon Dijksma") < signers.index("voorzitter") < signers.index("penningmeester")
+    for amount in GEMEENTE_LID_AMOUNTS:
+        assert amount in page
+    assert "Pakket aangemaakt met 7 documenten" in page
+    assert "Nog niet gestart (artikel 160 Gemeentewet)" in page
+    assert "Documenten maken" in page and "Pakket intrekken" in page
+    for later in ("Raadsprocedure starten", "Collegebesluit vastleggen", 'id="provider"',
+                  "Herinnering sturen", "Scan toevoegen"):
+        assert later not in page
+    assert "Nog niet gemaakt" in page
+
+
+def test_skipped_documents_are_listed_with_their_reason(staff, app):
+    from app.store.models import Agreement
+    from app.store.models import Organisation
+
+    with app.app_context():
+        org = Organisation(name="Utrecht", kind="gemeente", cbs_code="GM0344")
+        db.session.add(org)
+        db.session.add(Agreement(organisation=org, kind="verwerkersovereenkomst",
+                                 signed_on=dt.date(2025, 3, 3)))
+        db.session.commit()
+    package_id = make_package(app)
+    page = text(staff.get(f"/pakketten/{package_id}"))
+    skipped = page.split('id="overgeslagen"')[1].split("</section>")[0]
+    assert "Verwerkersovereenkomst" in skipped
+    assert "Uw verwerkersovereenkomst van 3 maart 2025 blijft van kracht." in skipped
+
+
+def test_make_documents_then_download_docx_and_pdf(staff, app, monkeypatch):
+    fake = use_fake_converter(monkeypatch)
+    package_id = make_package(app)
+    response = act(staff, package_id, "documenten")
+    assert response.status_code == 302
+    assert state_of(app, package_id) == "klaar"
+    assert fake.converted == 7
+    page = text(staff.get(f"/pakketten/{package_id}"))
+    assert "De documenten zijn gemaakt." in page
+    with app.app_context():
+        document = package_of(app, package_id).documents[1]
+        document_id, pdf_sha, filename = document.id, document.pdf_sha256, document.filename
+    assert f"<code>{pdf_sha[:12]}…</code>" in page
+    assert f'href="/documenten/{document_id}/pdf"' in page
+    assert f'href="/documenten/{document_id}/docx"' in page
+    assert "Raadsprocedure starten" in page
+
+    pdf = staff.get(f"/documenten/{document_id}/pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    assert pdf.mimetype == "application/pdf"
+    assert f'filename={filename}.pdf' in pdf.headers["Content-Disposition"]
+    assert pdf.headers["X-Content-Type-Options"] == "nosniff"
+    docx = staff.get(f"/documenten/{document_id}/docx")
+    assert docx.data.startswith(b"PK")
+    assert docx.mimetype.endswith("wordprocessingml.document")
+    assert staff.get(f"/documenten/{document_id}/ondertekend").status_code == 404
+
+
+def test_a_failed_conversion_is_shown_and_can_be_tried_again(staff, app, monkeypatch):
+    use_fake_converter(monkeypatch, fail=True)
+    package_id = make_package(app)
+    response = act(staff, package_id, "documenten")
+    assert response.status_code == 302
+    assert state_of(app, package_id) == "mislukt"
+    page = text(staff.get(f"/pakketten/{package_id}"))
+    assert "LibreOffice reageert niet" in page
+    assert 'class="alert alert-error"' in page
+    assert "Documenten maken" in page  # try again
+
+
+def _ready(app, staff, monkeypatch, data=None):
+    use_fake_converter(monkeypatch)
+    package_id = make_package(app, data)
+    assert act(staff, package_id, "documenten").status_code == 302
+    return package_id
+
+
+def test_council_procedure_and_college_decision(staff, app, monkeypatch):
+    package_id = _ready(app, staff, monkeypatch)
+    response = act(staff, package_id, "raadsprocedure")
+    assert response.status_code == 302
+    assert state_of(app, package_id) == "wacht_op_raad"
+    weeks = app.extensions["tekenklaar"].settings.council_response_weeks
+    deadline = format_date(dt.date.today() + dt.timedelta(weeks=weeks))
+    page = text(staff.get(f"/pakketten/{package_id}"))
+    assert "De raadsprocedure is gestart." in page
+    assert f"tot en met {deadline} zijn wensen en bedenkingen" in page
+    assert "Collegebesluit vastleggen" in page and 'id="provider"' not in page
+
+    # wrong input: beside each field, what was typed kept
+    response = act(staff, package_id, "collegebesluit", {"decided_on": "32-13-2026",
+                                                         "decision_reference": ""})
+    page = text(response)
+    assert response.status_code == 422
+    assert error_for(page, "decided_on").startswith("Datum collegebesluit: dit is geen geldige datum")
+    assert error_for(page, "decision_reference") == "Kenmerk collegebesluit: vul dit veld in."
+    assert value_of(page, "decided_on") == "32-13-2026"
+    assert 'href="#decided_on"' in page
+    assert state_of(app, package_id) == "wacht_op_raad"
+
+    # the service's own check (a date in the future) is shown beside the field too
+    future = (dt.date.today() + dt.timedelta(days=3)).strftime("%d-%m-%Y")
+    response = act(staff, package_id, "collegebesluit", {"decided_on": future,
+                                                         "decision_reference": "B&W 2026/12"})
+    page = text(response)
+    assert response.status_code == 409
+    assert error_for(page, "decided_on") == "De datum van het collegebesluit ligt in de toekomst."
+    assert value_of(page, "decision_reference") == "B&W 2026/12"
+
+    today = dt.date.today().strftime("%d-%m-%Y")
+    response = act(staff, package_id, "collegebesluit", {"decided_on": today,
+                                                         "decision_reference": "B&W 2026/12"})
+    assert response.status_code == 302
+    assert state_of(app, package_id) == "besluit_genomen"
+    page = text(staff.get(f"/pakketten/{package_id}"))
+    assert f"Collegebesluit van {format_date(dt.date.today())} (B&W 2026/12)" in page
+    assert 'id="provider"' in page and '<option value="manual" selected>' in page
+
+
+def test_an_action_that_does_not_fit_the_state_is_an_error_on_the_page(staff, app):
+    package_id = make_package(app)
+    response = act(staff, package_id, "raadsprocedure")
+    page = text(response)
+    assert response.status_code == 409
+    assert "Een pakket in de status 'Concept' kan niet naar 'Wacht op de raad'." in page
+    assert 'class="error-summary" role="alert"' in page
+    assert "<title>Fout: Pakket" in page
+    assert state_of(app, package_id) == "concept"
+    with app.app_context():
+        assert package_of(app, package_id).council_deadline is None  # nothing half-done
+
+
+def test_sending_before_the_documents_are_made_is_refused(staff, app):
+    package_id = make_package(app, MAATSCHAPPELIJK_LID)
+    response = act(staff, package_id, "verzenden", {"provider": "manual"})
+    assert response.status_code == 409
+    assert "Een pakket met de status 'Concept' kan niet worden verzonden." in text(response)
+
+
+def test_sending_with_an_unknown_provider(staff, app, monkeypatch):
+    package_id = _ready(app, staff, monkeypatch, MAATSCHAPPELIJK_LID)
+    page = text(staff.get(f"/pakketten/{package_id}"))
+    assert 'id="provider"' in page and "Raadsprocedure starten" not in page
+    response = act(staff, package_id, "verzenden", {"provider": "postduif"})
+    assert response.status_code == 422
+    assert error_for(text(response), "provider") == "Ondertekendienst: kies een dienst uit de lijst."
+    assert state_of(app, package_id) == "klaar"
+
+
+def test_send_on_paper_then_upload_every_signed_scan(staff, app, monkeypatch):
+    package_id = _ready(app, staff, monkeypatch, MAATSCHAPPELIJK_LID)
+    response = act(staff, package_id, "verzenden", {"provider": "manual"})
+    assert response.status_code == 302
+    assert state_of(app, package_id) == "verzonden"
+    page = text(staff.get(f"/pakketten/{package_id}"))
+    assert "Het pakket is verzonden voor ondertekening." in page
+    signed = [(doc_id, kind) for doc_id, kind, needs in documents_of(app, package_id) if needs]
+    for doc_id, _ in signed:
+        assert f'id="scan-{doc_id}" name="file" accept="application/pdf"' in page
+    assert 'enctype="multipart/form-data"' in page
+    assert "Herinnering sturen" in page
+    assert "Status opvragen" not in page  # nothing to ask when signing on paper
+
+    # no file, and a file that is not a PDF: beside the field
+    first = signed[0][0]
+    response = act(staff, package_id, f"documenten/{first}/scan", {})
+    assert error_for(text(response), f"scan-{first}") == "Ondertekende scan: kies een PDF-bestand."
+    response = act(staff, package_id, f"documenten/{first}/scan",
+                   {"file": (_bytes(b"GIF89a..."), "scan.gif")},
+                   content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert error_for(text(response), f"scan-{first}").startswith("Dit bestand is geen PDF.")
+
+    for doc_id, kind in signed:
+        response = act(staff, package_id, f"documenten/{doc_id}/scan",
+                       {"file": (_bytes(tiny_pdf(kind)), f"{kind}.pdf")},
+                       content_type="multipart/form-data")
+        assert response.status_code == 302, text(response)
+    wait_for_background_jobs(app)  # archiving runs after the last signature
+    assert state_of(app, package_id) == "gearchiveerd"
+    page = text(staff.get(f"/pakketten/{package_id}"))
+    assert '<span class="tag tag-gearchiveerd">Gearchiveerd</span>' in page
+    assert f'href="/documenten/{first}/ondertekend"' in page
+    signed_copy = staff.get(f"/documenten/{first}/ondertekend")
+    assert signed_copy.data.startswith(b"%PDF")
+    with app.app_context():
+        document = db.session.get(Document, first)
+        assert f"<code>{document.signed_sha256[:12]}…</code>" in page
+    assert "Ondertekende documenten downloaden (zip)" in page
+    archive = staff.get(f"/pakketten/{package_id}/archief")
+    assert archive.status_code == 200 and archive.data.startswith(b"PK")
+    assert archive.mimetype == "application/zip"
+
+
+def _bytes(data: bytes):
+    import io
+
+    return io.BytesIO(data)
+
+
+def test_remind_and_refresh_on_paper(staff, app, monkeypatch):
+    package_id = _ready(app, staff, monkeypatch, MAATSCHAPPELIJK_LID)
+    act(staff, package_id, "verzenden", {"provider": "manual"})
+    response = act(staff, package_id, "herinneren")
+    assert response.status_code == 302
+    assert "Er is een herinnering verstuurd." in text(staff.get(f"/pakketten/{package_id}"))
+    response = act(staff, package_id, "status")
+    assert response.status_code == 409
+    assert "Bij ondertekenen op papier is er geen status op te vragen" in text(response)
+
+
+def test_cancel_needs_a_reason(staff, app):
+    package_id = make_package(app)
+    response = act(staff, package_id, "intrekken", {"reason": "   "})
+    page = text(response)
+    assert response.status_code == 422
+    assert error_for(page, "reason") == "Reden: vul in waarom het pakket wordt ingetrokken."
+    assert '<details class="action cancel" open>' in page
+    assert state_of(app, package_id) == "concept"
+
+    response = act(staff, package_id, "intrekken", {"reason": "De gemeente ziet ervan af."})
+    assert response.status_code == 302
+    assert state_of(app, package_id) == "ingetrokken"
+    page = text(staff.get(f"/pakketten/{package_id}"))
+    assert "Het pakket is ingetrokken." in page
+    assert "De gemeente ziet ervan af." in page
+    assert "Er is niets meer te doen" in page
+    assert "Pakket intrekken</button>" not in page
+
+
+def test_timeline_newest_first(staff, app):
+    package_id = make_package(app)
+    act(staff, package_id, "intrekken", {"reason": "Dubbel aangemaakt."})
+    page = text(staff.get(f"/pakketten/{package_id}"))
+    timeline = page.split('id="tijdlijn"')[1]
+    assert timeline.index("Ingetrokken: Dubbel aangemaakt.") < timeline.index("Pakket aangemaakt")
+    assert "Concept → Ingetrokken" in timeline
+
+
+def test_a_failed_send_is_shown_with_its_reason(staff, app):
+    package_id = make_package(app)
+    set_state(app, package_id, "mislukt", last_error="Verzenden via signhost is mislukt: 503.")
+    page = text(staff.get(f"/pakketten/{package_id}"))
+    assert "Verzenden via signhost is mislukt: 503." in page
+    assert '<span class="tag tag-mislukt">Mislukt</span>' in page
+
+
+def test_archive_before_archiving_is_an_error(staff, app):
+    package_id = make_package(app)
+    assert staff.get(f"/pakketten/{package_id}/archief").status_code == 404
+
+
+@pytest.mark.parametrize("state", ["verzonden", "deels_ondertekend"])
+def test_refresh_is_offered_for_an_electronic_provider(staff, app, state):
+    package_id = make_package(app)
+    set_state(app, package_id, state, provider="signhost", envelope_id="abc",
+              sent_at=dt.datetime(2026, 1, 5, 9, 30))
+    page = text(staff.get(f"/pakketten/{package_id}"))
+    assert "Status opvragen" in page and "Herinnering sturen" in page
+    assert "Scan toevoegen" not in page
+    assert "Signhost (elektronisch ondertekenen)" in page
+
+
+def test_everything_on_the_page_is_escaped(staff, app):
+    data = {**MAATSCHAPPELIJK_LID, "org_name": "Stichting <b>Vet</b> & \"Co\""}
+    package_id = make_package(app, data)
+    page = staff.get(f"/pakketten/{package_id}").get_data(as_text=True)
+    assert "<b>Vet</b>" not in page
+    assert "Stichting &lt;b&gt;Vet&lt;/b&gt; &amp; &#34;Co&#34;" in page
+
+
+def test_no_package_no_page(staff, app):
+    assert staff.get("/pakketten/12345").status_code == 404
+    assert act(staff, 12345, "documenten").status_code == 404
