@@ -21,6 +21,8 @@ SIGNER_STATES = {
     "geweigerd": "Heeft geweigerd",
 }
 
+JOB_STATES = {"wachtend": "Wacht", "bezig": "Bezig", "klaar": "Klaar", "mislukt": "Mislukt"}
+
 PARTIES = {"organisatie": "Organisatie", "nvsi": "NVSI"}
 
 
@@ -34,6 +36,10 @@ def agreement_kind(code: str) -> str:
 
 def signer_state(code: str) -> str:
     return SIGNER_STATES.get(code, _fallback(code))
+
+
+def job_state(code: str) -> str:
+    return JOB_STATES.get(code, _fallback(code))
 
 
 def party(code: str) -> str:
@@ -80,4 +86,5 @@ FILTERS = {
     "soort": org_kind,
     "betrokkenheid": involvement,
     "ondertekendienst": provider,
+    "taakstatus": job_state,
 }

@@ -15,6 +15,7 @@ from app.domain.formatting import format_date
 from app.domain.states import PackageState
 from app.extensions import db
 from app.services.errors import NotFound
+from app.store.models import JobRun
 from app.store.models import Organisation
 from app.store.models import Package
 from app.store.models import utcnow
@@ -120,3 +121,11 @@ def organisation(organisation_id: int) -> Organisation:
 def known_organisations() -> list[Organisation]:
     """Every organisation by name, for the 'existing organisation' choice."""
     return list(db.session.scalars(sa.select(Organisation).order_by(Organisation.name)).all())
+
+
+def jobs_for(package_id: int, limit: int = 10) -> list[JobRun]:
+    """The package's latest background jobs (documents, sending, archiving, mail), newest first."""
+    return list(db.session.scalars(
+        sa.select(JobRun).where(JobRun.package_id == package_id)
+        .order_by(JobRun.created_at.desc(), JobRun.id.desc()).limit(limit)
+    ).all())

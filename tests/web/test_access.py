@@ -14,7 +14,7 @@ from tests.web.support import text
 
 STAFF_PAGES = [
     "/", "/pakketten/nieuw", "/pakketten/1", "/organisaties", "/organisaties/1",
-    "/documenten/1/pdf", "/pakketten/1/archief",
+    "/documenten/1/pdf", "/pakketten/1/archief", "/uitgaande-mail",
 ]
 ACTIONS = [
     "/pakketten/nieuw", "/pakketten/1/documenten", "/pakketten/1/raadsprocedure",
@@ -165,3 +165,12 @@ def test_server_error_page_in_dutch(staff, app, monkeypatch):
     assert response.status_code == 500
     assert "Er ging iets mis" in text(response)
     assert "kapot" not in text(response)
+
+
+def test_main_menu_links_every_staff_page(staff):
+    page = text(staff.get("/"))
+    nav = page.split('aria-label="Hoofdmenu"')[1].split("</nav>")[0]
+    for href, label in (("/", "Overzicht"), ("/pakketten/nieuw", "Nieuw pakket"),
+                        ("/organisaties", "Organisaties"), ("/uitgaande-mail", "Uitgaande mail")):
+        assert f'href="{href}"' in nav and label in nav
+    assert 'aria-current="page">Uitgaande mail' in text(staff.get("/uitgaande-mail"))

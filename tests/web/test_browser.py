@@ -173,6 +173,14 @@ def test_a_package_from_the_form_to_signed(page, live_app):
     assert "Gebruiksovereenkomst" in agreements.inner_text()
     check_accessible(page, "organisatie")
 
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Uitgaande mail").click()
+    page.get_by_role("heading", level=1, name="Uitgaande mail").wait_for()
+    check_accessible(page, "uitgaande mail")
+    mail_links = page.locator("table a[href^='/uitgaande-mail/']")
+    if mail_links.count():
+        mail_links.first.click()
+        check_accessible(page, "uitgaande mail (een e-mail)")
+
 
 def test_every_mistake_in_the_form_is_shown_beside_its_field(page, live_app):
     """Type something wrong into every field: each error is beside its field (the field points

@@ -252,6 +252,8 @@ def test_send_on_paper_then_upload_every_signed_scan(staff, app, monkeypatch):
     archive = staff.get(f"/pakketten/{package_id}/archief")
     assert archive.status_code == 200 and archive.data.startswith(b"PK")
     assert archive.mimetype == "application/zip"
+    jobs = page.split('id="taken"')[1].split("</section>")[0]
+    assert "Ondertekende documenten ophalen en archiveren" in jobs and "Klaar" in jobs
 
 
 def _bytes(data: bytes):
@@ -334,3 +336,25 @@ def test_everything_on_the_page_is_escaped(staff, app):
 def test_no_package_no_page(staff, app):
     assert staff.get("/pakketten/12345").status_code == 404
     assert act(staff, 12345, "documenten").status_code == 404
+
+
+def test_a_failed_background_job_is_shown_with_its_error(staff, app):
+    from app.store.models import JobRun
+
+    package_id = make_package(app)
+    with app.app_context():
+        db.session.add(JobRun(package_id=package_id, name="app.services.mailing:deliver_pending",
+                              label="E-mail versturen", state="mislukt", attempts=3,
+                              error="De mailserver antwoordt niet.",
+                              started_at=dt.datetime(2026, 3, 2, 10, 0)))
+        db.session.commit()
+    page = text(staff.get(f"/pakketten/{package_id}"))
+    jobs = page.split('id="taken"')[1].split("</section>")[0]
+    assert "E-mail versturen" in jobs and "3 pogingen" in jobs
+    assert '<span class="tag tag-job-mislukt">Mislukt</span>' in jobs
+    assert "De mailserver antwoordt niet." in jobs
+
+
+def test_no_background_jobs_no_section(staff, app):
+    package_id = make_package(app)
+    assert 'id="taken"' not in text(staff.get(f"/pakketten/{package_id}"))
