@@ -16,6 +16,8 @@ five times with 10-second pauses.
   set a little longer, is a backstop);
 - a server that died (LibreOffice crashed or was killed) is restarted, and the document tried
   once more;
+- the servers die with the process that started them, even one killed with SIGKILL (a small
+  /bin/sh supervisor watches it), so no LibreOffice is left behind;
 - when no server can run, a one-shot `soffice --headless --convert-to` with a temporary profile
   does the work (slower, about 1.5 s a document);
 - output is PDF/A-2b: export filter `writer_pdf_Export` with `SelectPdfVersion=2`, passed as
@@ -49,6 +51,30 @@ log = logging.getLogger(__name__)
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 PDF_FILTER = "writer_pdf_Export"
 PDFA_OPTIONS = ("SelectPdfVersion=2",)  # 2 = PDF/A-2b
+
+
+# Runs the server command (`$@`, after the work directory) and watches, once a second, the
+# process that started it and the server itself. When the server is gone it kills its whole
+# process group (unoserver, oosplash, soffice.bin); when the starting process is gone (killed
+# with SIGKILL, say) it also removes the work directory with the LibreOffice profiles. So no
+# LibreOffice is left behind: the server runs in a session of its own, out of reach of its
+# parent's process group. SIGTERM stops the server gracefully.
+_SUPERVISOR = r"""
+work=$1; shift
+parent=$PPID
+"$@" &
+child=$!
+trap 'kill -TERM "$child" 2>/dev/null; wait "$child"; kill -KILL 0' TERM INT
+while kill -0 "$child" 2>/dev/null; do
+    if ! kill -0 "$parent" 2>/dev/null; then
+        kill -TERM "$child" 2>/dev/null; sleep 1
+        case "$work" in */tekenklaar-libreoffice-*) rm -rf "$work";; esac
+        kill -KILL 0
+    fi
+    sleep 1 & wait $!
+done
+kill -KILL 0
+"""
 
 
 class ConversionError(Exception):
@@ -220,9 +246,18 @@ class PdfConverter:
             raise ConversionError(self._no_server_message())
 
     def close(self) -> None:
-        """Stop every server and remove their profiles. Safe to call more than once."""
+        """Stop every server and remove their profiles. Safe to call more than once.
+
+        In a forked child (an RQ work-horse, say) the servers belong to the parent process:
+        there close() only stops this copy from converting.
+        """
         with self._lock:
             self._closed = True
+            if any(server.owner_pid not in (0, os.getpid()) for server in self._servers):
+                return
+            for server in self._servers:  # all at once, then wait for each
+                if server.process is not None and server.process.poll() is None:
+                    server.process.terminate()
             for server in self._servers:
                 self._stop(server)
             if self._work_dir is not None:
@@ -363,7 +398,9 @@ class PdfConverter:
             try:
                 server.owner_pid = os.getpid()
                 server.process = subprocess.Popen(
-                    command, stdin=subprocess.DEVNULL, stdout=log_file, stderr=log_file,
+                    ["/bin/sh", "-c", _SUPERVISOR, "tekenklaar-unoserver",
+                     str(self._work_dir), *command],
+                    stdin=subprocess.DEVNULL, stdout=log_file, stderr=log_file,
                     start_new_session=True,
                 )
             except OSError as exc:

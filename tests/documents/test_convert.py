@@ -142,3 +142,50 @@ def test_converter_from_settings():
                                                       pdf_timeout=60))
     assert default.server_command == default_server_command()
     assert default_server_command()[0].endswith(("/.venv-uno/bin/unoserver", "unoserver"))
+
+
+OWNER = """
+import sys, time
+from app.documents import PdfConverter
+converter = PdfConverter(server_command=sys.argv[1:], start_timeout=20)
+converter.start()
+print(converter._work_dir, *converter.server_pids(), flush=True)
+time.sleep(120)
+"""
+
+
+def gone(pid: int) -> bool:
+    """Whether a process has ended (a zombie nobody has reaped yet counts as ended)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state in ("Z", "X")
+
+
+def test_servers_die_with_a_process_killed_without_closing(tmp_path):
+    """A service killed with SIGKILL leaves no server (and so no LibreOffice) behind."""
+    import signal
+    import subprocess
+
+    owner = subprocess.Popen(
+        [sys.executable, "-c", OWNER, sys.executable, str(FAKE), "ok", str(tmp_path / "lives")],
+        cwd=Path(__file__).resolve().parents[2], stdout=subprocess.PIPE, text=True,
+        start_new_session=True,
+    )
+    try:
+        work_dir, *pids = owner.stdout.readline().split()
+        pids = [int(pid) for pid in pids]
+        assert pids and not any(gone(pid) for pid in pids)
+        assert Path(work_dir).is_dir()
+    finally:
+        os.kill(owner.pid, signal.SIGKILL)  # the owner we started; no close() runs
+        owner.wait()
+        owner.stdout.close()
+    deadline = time.monotonic() + 10
+    while not all(gone(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert all(gone(pid) for pid in pids)
+    while Path(work_dir).exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not Path(work_dir).exists()  # the profiles went with them
