@@ -23,6 +23,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import login as login_manager
+from app.runtime import runtime
 from app.web import auth  # noqa: F401  (registers the user loader)
 from app.web.labels import FILTERS
 
@@ -83,6 +84,8 @@ def security_headers(response):
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    if runtime().settings.session_cookie_secure:  # served over HTTPS only
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     if request.blueprint == "web" and current_user.is_authenticated:
         # staff pages show personal data: never keep them in a shared cache
         response.headers.setdefault("Cache-Control", "no-store")
@@ -150,7 +153,6 @@ def logout():
 @login_required
 def index():
     """Overzicht: what needs attention, then the packages grouped by state."""
-    from app.runtime import runtime
     from app.web.queries import overview
 
     settings = runtime().settings

@@ -1,5 +1,6 @@
 """Sign-in, lock-out, sign-in on every page, CSRF, security headers and the error pages."""
 
+import io
 import re
 
 import pytest
@@ -174,3 +175,27 @@ def test_main_menu_links_every_staff_page(staff):
                         ("/organisaties", "Organisaties"), ("/uitgaande-mail", "Uitgaande mail")):
         assert f'href="{href}"' in nav and label in nav
     assert 'aria-current="page">Uitgaande mail' in text(staff.get("/uitgaande-mail"))
+
+
+def test_https_only_sites_get_hsts(app, client):
+    assert "Strict-Transport-Security" not in client.get("/inloggen").headers
+    app.extensions["tekenklaar"].settings.session_cookie_secure = True
+    assert client.get("/inloggen").headers["Strict-Transport-Security"] == "max-age=31536000"
+
+
+def test_forbidden_page_in_dutch(app):
+    from app.web.views import error_page
+
+    with app.test_request_context("/"):
+        body, status = error_page(403)
+    assert status == 403 and "Geen toegang" in body
+
+
+def test_too_large_an_upload_is_refused_in_dutch(staff, app):
+    package_id = make_package(app)
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    response = post(staff, f"/pakketten/{package_id}/documenten/1/scan",
+                    {"file": (io.BytesIO(b"%PDF" + b"0" * 4096), "scan.pdf")},
+                    content_type="multipart/form-data")
+    assert response.status_code == 413
+    assert "Bestand te groot" in text(response)

@@ -1,6 +1,7 @@
 """One package: what the page shows, and each action as a small form."""
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -358,3 +359,14 @@ def test_a_failed_background_job_is_shown_with_its_error(staff, app):
 def test_no_background_jobs_no_section(staff, app):
     package_id = make_package(app)
     assert 'id="taken"' not in text(staff.get(f"/pakketten/{package_id}"))
+
+
+def test_only_providers_that_are_set_up_are_offered(staff, app, monkeypatch):
+    package_id = _ready(app, staff, monkeypatch, MAATSCHAPPELIJK_LID)
+    page = text(staff.get(f"/pakketten/{package_id}"))
+    offered = re.findall(r'<option value="([^"]+)"', page.split('id="provider"')[1].split("</select>")[0])
+    assert offered == ["manual"]  # Signhost and ValidSign have no keys in the test settings
+    response = act(staff, package_id, "verzenden", {"provider": "signhost"})
+    assert response.status_code == 422
+    assert error_for(text(response), "provider") == "Ondertekendienst: kies een dienst uit de lijst."
+    assert state_of(app, package_id) == "klaar"
