@@ -90,6 +90,8 @@ class Settings(BaseSettings):
     unoserver_command: str | None = None
     unoserver_port: int = Field(default=2003, ge=1, le=65535)
     pdf_timeout: float = Field(default=60, gt=0)
+    pdf_instances: int = Field(default=1, ge=1, le=8,
+                               description="LibreOffice servers per process (parallel PDFs)")
     breach_notice_hours: int = Field(default=24, ge=1, le=72,
                                      description="Processor informs the controller within N hours")
     council_response_weeks: int = Field(default=6, ge=1, le=26)

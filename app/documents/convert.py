@@ -535,6 +535,7 @@ def converter_from_settings(settings) -> PdfConverter | OneShotConverter:
         server_command=shlex.split(command) if command else None,
         port=port,
         uno_port=port - 1 if port else None,
+        instances=int(getattr(settings, "pdf_instances", 1)),
         timeout=timeout,
     )
 

@@ -59,6 +59,7 @@ def make_documents(package_id: int, actor: str) -> Package:
     raised: the package moves to `mislukt` with the reason, and the DOCX files made are kept.
     """
     from app.documents import ConversionError
+    from app.documents import RenderError
     from app.documents import make_package_documents
 
     package = get_package(package_id)
@@ -87,10 +88,13 @@ def make_documents(package_id: int, actor: str) -> Package:
     try:
         for made in make_package_documents(facts_for(package), renderer(), converter()):
             keep(made)
-    except ConversionError as exc:
-        for made in exc.made:
+    except (ConversionError, RenderError) as exc:
+        for made in getattr(exc, "made", ()):
             keep(made)
-        package.last_error = f"Omzetten naar PDF is mislukt: {exc.message}"
+        if isinstance(exc, RenderError):
+            package.last_error = f"Een document kon niet worden gemaakt: {_message(exc)}"
+        else:
+            package.last_error = f"Omzetten naar PDF is mislukt: {exc.message}"
         if state is PackageState.MISLUKT:
             timeline.record(package, actor, "fout", package.last_error)
         else:
@@ -109,6 +113,10 @@ def make_documents(package_id: int, actor: str) -> Package:
         timeline.transition(package, PackageState.KLAAR, actor, message, pdf_sha256=hashes)
     db.session.commit()
     return package
+
+
+def _message(exc: Exception) -> str:
+    return getattr(exc, "message", None) or str(exc)
 
 
 def _match(package: Package, kind, solution_code: str | None) -> Document:

@@ -54,3 +54,23 @@ def test_a_failing_conversion_keeps_the_docx_and_records_the_reason(app, monkeyp
         assert "LibreOffice reageert niet" in package.last_error
         assert all(d.docx_key for d in package.documents)
         assert runtime().store.get(package.documents[0].docx_key).startswith(b"PK")
+
+
+def test_a_broken_template_leaves_the_reason_on_the_package(app):
+    """A template that cannot be rendered is reported, not a stack trace."""
+    from app.documents import RenderError
+
+    class BrokenRenderer:
+        def render(self, kind, context):
+            raise RenderError(f"Sjabloon {kind.value}.docx: onbekende naam 'gemeentenaam'.")
+
+        def template_version(self, kind):
+            return "000000000000"
+
+    with app.app_context():
+        runtime()._lazy["renderer"] = BrokenRenderer()
+        package = create_package(new_package(involvement=Involvement.LID), actor="test")
+        package = make_documents(package.id, actor="test")
+        package = db.session.get(Package, package.id)
+        assert package.state == "mislukt"
+        assert package.last_error.startswith("Een document kon niet worden gemaakt: Sjabloon")
