@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Blueprint
+from flask import current_app
 from flask import flash
 from flask import redirect
 from flask import render_template
@@ -61,8 +62,8 @@ ERROR_TEXTS = {
     405: ("Dit kan niet op deze pagina",
           "Deze pagina kan dit verzoek niet verwerken. Ga terug naar het overzicht."),
     413: ("Bestand te groot",
-          "Het bestand is groter dan 25 MB. Scan het document met een lagere resolutie en "
-          "probeer het opnieuw."),
+          "Het bestand is groter dan {max_mb} MB. Scan het document met een lagere resolutie "
+          "en probeer het opnieuw."),
     500: ("Er ging iets mis",
           "Er ging aan onze kant iets mis. Uw laatste handeling is mogelijk niet uitgevoerd. "
           "Kijk op de pakketpagina wat de status is en probeer het zo nodig opnieuw."),
@@ -168,6 +169,8 @@ def index():
 def error_page(status: int, message: str | None = None):
     """A Dutch error page with this status."""
     title, text = ERROR_TEXTS.get(status, ERROR_TEXTS[500] if status >= 500 else ERROR_TEXTS[400])
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    text = text.format(max_mb=max(1, round(limit / (1024 * 1024))))
     return render_template("error.html", status=status, title=title,
                            text=message or text), status
 

@@ -57,10 +57,10 @@ def live_app(tmp_path):
         upgrade()
     make_user(app)
     yield app
+    app.extensions["tekenklaar"].close()  # waits for background jobs, stops LibreOffice
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
-    app.extensions["tekenklaar"].close()
 
 
 @pytest.fixture
@@ -82,6 +82,6 @@ def page(browser, live_server):
     """A fresh browser page (own cookies) with the live server's base URL."""
     context = browser.new_context(base_url=live_server, locale="nl-NL", accept_downloads=True)
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(30_000)
     yield page
     context.close()

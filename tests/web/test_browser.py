@@ -107,8 +107,9 @@ def test_a_package_from_the_form_to_signed(page, live_app):
     assert state_tag(page) == "Concept"
     check_accessible(page, "pakket (concept)")
 
-    page.get_by_role("button", name="Documenten maken").click()
-    page.get_by_text("De documenten zijn gemaakt.").wait_for(timeout=120_000)
+    # LibreOffice starts on the first conversion: allow it time on a busy machine
+    page.get_by_role("button", name="Documenten maken").click(timeout=180_000)
+    page.get_by_text("De documenten zijn gemaakt.").wait_for(timeout=180_000)
     assert state_tag(page) == "Documenten klaar"
     check_accessible(page, "pakket (documenten klaar)")
     with page.expect_download() as download_info:

@@ -63,3 +63,23 @@ def test_overdue_days_come_from_the_settings(app, staff):
     attention = text(staff.get("/")).split('id="aandacht"')[1].split("</section>")[0]
     assert f'href="/pakketten/{package_id}"' in attention
     assert "na meer dan 2 dagen" in attention
+
+
+def test_every_page_renders_the_demo_data(runner, staff, app):
+    """`flask demo` loads organisations with agreements and packages: every page shows them."""
+    import re
+
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    overview = text(staff.get("/"))
+    assert "Súdwest-Fryslân" in overview
+    package_links = set(re.findall(r'href="(/pakketten/\d+)"', overview))
+    organisations = text(staff.get("/organisaties"))
+    organisation_links = set(re.findall(r'href="(/organisaties/\d+)"', organisations))
+    assert len(package_links) == 2 and len(organisation_links) == 5
+    for path in sorted(package_links | organisation_links) + ["/pakketten/nieuw"]:
+        response = staff.get(path)
+        assert response.status_code == 200, path
+    utrecht = next(text(staff.get(p)) for p in organisation_links
+                   if "<h1>Utrecht</h1>" in text(staff.get(p)))
+    assert "Schuldenradar" in utrecht and "15 april 2024" in utrecht
