@@ -7,6 +7,7 @@ module imports on its own and each page only needs the services it calls.
 from __future__ import annotations
 
 import io
+import logging
 
 from flask import abort
 from flask import flash
@@ -29,9 +30,14 @@ from app.services.errors import NotFound
 from app.services.errors import ServiceError
 from app.services.intake import IntakeError
 from app.web import forms
+from app.store.files import StoreError
 from app.web.views import bp
 
+log = logging.getLogger(__name__)
+
 GENERAL = ""  # the key of an error that belongs to no one field
+UNREADABLE = ("Dit bestand kan nu niet worden gelezen. Probeer het later opnieuw; lukt het dan "
+              "nog niet, meld het aan de beheerder van Tekenklaar.")
 
 OUT_FOR_SIGNING = {PackageState.VERZONDEN, PackageState.DEELS_ONDERTEKEND}
 SIGNED = {PackageState.ONDERTEKEND, PackageState.GEARCHIVEERD}
@@ -347,7 +353,10 @@ def document_download(document_id: int, variant: str):
     except NotFound:
         abort(404)
     except ServiceError as exc:
-        return _download_error(document_id, exc)
+        return _download_error(document_id, exc.message)
+    except StoreError:
+        log.error("document %s (%s) cannot be read from the store", document_id, variant)
+        return _download_error(document_id, UNREADABLE)
     return _send(download)
 
 
@@ -363,16 +372,19 @@ def package_archive(package_id: int):
         abort(404)
     except ServiceError as exc:
         return _package_page(package_id, {GENERAL: exc.message}, status=409)
+    except StoreError:
+        log.error("the signed archive of package %s cannot be read from the store", package_id)
+        return _package_page(package_id, {GENERAL: UNREADABLE}, status=503)
     return _send(download)
 
 
-def _download_error(document_id: int, exc: ServiceError):
+def _download_error(document_id: int, message: str):
     from app.store.models import Document
 
     document = db.session.get(Document, document_id)
     if document is None:
         abort(404)
-    return _package_page(document.package_id, {GENERAL: exc.message}, status=409)
+    return _package_page(document.package_id, {GENERAL: message}, status=503)
 
 
 def _send(download):

@@ -370,3 +370,16 @@ def test_only_providers_that_are_set_up_are_offered(staff, app, monkeypatch):
     assert response.status_code == 422
     assert error_for(text(response), "provider") == "Ondertekendienst: kies een dienst uit de lijst."
     assert state_of(app, package_id) == "klaar"
+
+
+def test_a_file_missing_from_the_store_is_an_error_on_the_package_page(staff, app, monkeypatch):
+    package_id = _ready(app, staff, monkeypatch)
+    with app.app_context():
+        document = package_of(app, package_id).documents[0]
+        document_id, key = document.id, document.pdf_key
+    (app.extensions["tekenklaar"].settings.storage_path / key).unlink()
+    response = staff.get(f"/documenten/{document_id}/pdf")
+    page = text(response)
+    assert response.status_code == 503
+    assert "Dit bestand kan nu niet worden gelezen." in page
+    assert "<h1>Pakket " in page
