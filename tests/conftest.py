@@ -138,13 +138,13 @@ def app(app_settings, shared_converter):
             _migrated.add(url)
     yield app
     with app.app_context():
+        app.extensions["tekenklaar"].close()  # first: waits for background jobs
         db.session.remove()
         if not url.startswith("sqlite"):
             tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
             with db.engine.begin() as conn:
                 conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         db.engine.dispose()
-        app.extensions["tekenklaar"].close()
 
 
 @pytest.fixture

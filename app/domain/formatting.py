@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_UP
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as _babel_date
 from babel.dates import format_datetime as _babel_datetime
 from babel.numbers import format_decimal as _babel_decimal
 
 LOCALE = "nl_NL"
+DUTCH_TIME = ZoneInfo("Europe/Amsterdam")
 
 
 def format_money(amount: Decimal) -> str:
@@ -40,8 +42,15 @@ def format_date(day: dt.date) -> str:
 
 
 def format_datetime(moment: dt.datetime) -> str:
-    """A moment for timelines: `28 november 2026 om 14:05`."""
-    return _babel_datetime(moment, format="d MMMM y 'om' HH:mm", locale=LOCALE)
+    """A moment for timelines, in Dutch time: `28 november 2026 om 15:05`.
+
+    Moments are stored in UTC; a naive one is taken as UTC and shown in Europe/Amsterdam
+    time (CET or CEST, whichever applied then).
+    """
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    local = moment.astimezone(DUTCH_TIME)
+    return _babel_datetime(local, format="d MMMM y 'om' HH:mm", tzinfo=DUTCH_TIME, locale=LOCALE)
 
 
 def format_percentage(value: Decimal) -> str:

@@ -83,8 +83,12 @@ def test_format_date(day, text):
 
 
 def test_format_datetime():
-    assert format_datetime(dt.datetime(2026, 11, 28, 14, 5)) == "28 november 2026 om 14:05"
-    assert format_datetime(dt.datetime(2027, 1, 1, 9, 0)) == "1 januari 2027 om 09:00"
+    # stored in UTC, shown in Dutch time: CET (UTC+1) in winter, CEST (UTC+2) in summer
+    assert format_datetime(dt.datetime(2026, 11, 28, 14, 5)) == "28 november 2026 om 15:05"
+    assert format_datetime(dt.datetime(2027, 1, 1, 9, 0)) == "1 januari 2027 om 10:00"
+    assert format_datetime(dt.datetime(2026, 7, 1, 22, 30)) == "2 juli 2026 om 00:30"
+    aware = dt.datetime(2026, 11, 28, 14, 5, tzinfo=dt.UTC)
+    assert format_datetime(aware) == "28 november 2026 om 15:05"
 
 
 @pytest.mark.parametrize(
