@@ -140,7 +140,7 @@ def _audit_from_timeline(package: Package) -> bytes:
     lines = [
         "Ondertekenverslag",
         f"Pakket {package.reference_number} — {package.organisation.name}",
-        f"Opgesteld op {format_datetime(utcnow())} (UTC) door Tekenklaar.",
+        f"Opgesteld op {format_datetime(utcnow())} (Nederlandse tijd) door Tekenklaar.",
         "",
         "Documenten (SHA-256):",
     ]
@@ -153,5 +153,5 @@ def _audit_from_timeline(package: Package) -> bytes:
         lines.append(f"  ondertekend: {document.signed_sha256 or '-'}")
     lines += ["", "Verloop:"]
     for event in package.events:
-        lines.append(f"- {format_datetime(event.at)} (UTC), {event.actor}: {event.message}")
+        lines.append(f"- {format_datetime(event.at)}, {event.actor}: {event.message}")
     return ("\n".join(lines) + "\n").encode("utf-8")
