@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from alembic import context
 from flask import current_app
+
+MIGRATION_LOCK = 7_304_202_611  # any constant; the advisory lock key for migrations
 
 config = context.config
 db = current_app.extensions["migrate"].db
@@ -33,6 +36,11 @@ def run_migrations_online() -> None:
                           render_as_batch=connection.dialect.name == "sqlite",
                           compare_type=True)
         with context.begin_transaction():
+            if connection.dialect.name == "postgresql":
+                # Several web processes may start at once: the first migrates, the others
+                # wait here and then find the database at head.
+                connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"),
+                                   {"key": MIGRATION_LOCK})
             context.run_migrations()
 
 
