@@ -150,6 +150,15 @@ class Gunicorn:
                     result[label] = round(int(line.split()[1]) / 1024, 1)
         return result
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU time used so far by the workers (and their threads)."""
+        tick = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for pid in self.workers():
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        return total / tick
+
     def stop(self) -> None:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
@@ -266,7 +275,9 @@ def run_one(kind: str, args) -> dict:
         print(f"[{kind}] baselines: {wsgi_ok['per_second']}/s (WSGI), "
               f"{flask_ok['per_second']}/s (Flask); posting {len(items)} deliveries ...",
               flush=True)
+        cpu_before, client_before = server.cpu_seconds(), os.times()
         callbacks = post_all(server.port, "/webhooks/manual", items, args.clients)
+        client_after = os.times()
 
         with app.app_context():
             from app.store.models import JobRun
@@ -286,6 +297,9 @@ def run_one(kind: str, args) -> dict:
             checks = verify(db, args.packages, len(distinct), repeats)
             db.session.remove()
         memory = server.peak_rss_mib()
+        worker_cpu = server.cpu_seconds() - cpu_before  # includes the archiving jobs
+        client_cpu = (client_after.user + client_after.system
+                      - client_before.user - client_before.system)
         rate = callbacks["per_second"]
         all_done = callbacks["seconds"] + archive_wait
         return {
@@ -305,6 +319,8 @@ def run_one(kind: str, args) -> dict:
             "deliveries_per_second_until_all_archived": round(len(items) / all_done, 1),
             "ratio_to_wsgi_ok": round(rate / wsgi_ok["per_second"], 4),
             "ratio_to_flask_ok": round(rate / flask_ok["per_second"], 4),
+            "worker_cpu_ms_per_delivery": round(worker_cpu / len(items) * 1000, 2),
+            "client_cpu_ms_per_delivery": round(client_cpu / len(items) * 1000, 2),
             "peak_rss_mib": memory,
             "client_peak_rss_mib": round(
                 resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
