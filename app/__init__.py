@@ -75,6 +75,10 @@ def _configure_extensions(app: Flask, settings: Settings, reference) -> None:
     csrf.init_app(app)
     app.extensions["tekenklaar"] = Runtime(settings, reference, make_store(settings))
 
+    from app.store.database import configure_database
+
+    configure_database(app)
+
     from app.store import models  # noqa: F401  (registers the tables with db.metadata)
 
 

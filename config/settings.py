@@ -104,9 +104,12 @@ class Settings(BaseSettings):
     signhost_api_key: SecretStr | None = None
     signhost_shared_secret: SecretStr | None = None
     signhost_postback_authorization: SecretStr | None = None
+    signhost_postback_url_per_transaction: bool = False
+    signhost_max_retries: int = Field(default=3, ge=0, le=10)
     validsign_base_url: str = "https://my.validsign.nl"
     validsign_api_key: SecretStr | None = None
     validsign_callback_key: SecretStr | None = None
+    validsign_max_retries: int = Field(default=3, ge=0, le=10)
     provider_timeout: float = Field(default=30, gt=0)
 
     # Staff sign-in

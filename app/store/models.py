@@ -258,7 +258,8 @@ class WebhookDelivery(db.Model):
     package_id: Mapped[int | None] = mapped_column(sa.ForeignKey("package.id"))
     received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     body_sha256: Mapped[str] = mapped_column(sa.String(64))
-    outcome: Mapped[str] = mapped_column(sa.String(40))  # accepted, duplicate, unknown, invalid
+    # aanvaard, dubbel, onbekend, genegeerd (authentic, nothing to do), ongeldig, te_groot
+    outcome: Mapped[str] = mapped_column(sa.String(40))
     processed_at: Mapped[dt.datetime | None]
 
 

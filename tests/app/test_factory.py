@@ -79,3 +79,15 @@ def test_migrations_create_every_table(app):
     expected = {t.name for t in db.metadata.sorted_tables}
     assert expected <= tables
     assert "alembic_version" in tables
+
+
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
+    """The embedded SQLite lets the background job thread and requests share the database."""
+    from app.extensions import db
+
+    app = create_app(base_settings(tmp_path))
+    with app.app_context():
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 15000
+        db.engine.dispose()

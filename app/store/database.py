@@ -1,0 +1,29 @@
+"""Database settings that depend on the engine: SQLite gets WAL and a busy timeout."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Flask
+
+from app.extensions import db
+
+
+def configure_database(app: Flask) -> None:
+    """For SQLite (the embedded default), let readers and a writer work side by side.
+
+    WAL keeps readers off the writer's lock, `synchronous=NORMAL` is safe with WAL, and the
+    busy timeout makes a second writer (the background job thread, a second request) wait
+    for the lock instead of failing at once. PostgreSQL needs nothing here.
+    """
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    with app.app_context():
+        engine = db.engine
+
+    @sa.event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.close()
