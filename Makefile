@@ -24,8 +24,8 @@ test: setup
 
 bench: setup
 	@bash scripts/services.sh
-	cd bench && ../.venv/bin/python bench_docx.py
-	cd bench && ../.venv/bin/python bench_pdf.py
-	cd bench && ../.venv/bin/python bench_package.py
-	cd bench && ../.venv/bin/python bench_callbacks.py
-	cd bench && ../.venv/bin/python bench_bulk.py
+	.venv/bin/python bench/bench_docx.py
+	.venv/bin/python bench/bench_pdf.py
+	.venv/bin/python bench/bench_package.py
+	.venv/bin/python bench/bench_callbacks.py
+	.venv/bin/python bench/bench_bulk.py
