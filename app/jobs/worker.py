@@ -40,7 +40,8 @@ def work(app, *, burst: bool = False) -> None:
     """Run an RQ worker on the app's queue until stopped (or, with burst, until it is empty).
 
     RQ forks a work-horse per job and watches it with a heartbeat. LibreOffice is started in
-    the worker itself before the first job, so every work-horse reuses it. When a whole
+    the worker itself before the first job, so every work-horse reuses it; the templates are
+    compiled there once too. When a whole
     worker dies mid-job, a surviving or new worker finds the job abandoned once its heartbeat
     has expired (`worker_heartbeat_seconds` + 60 s) and runs it again; jobs are safe to run
     twice.
@@ -48,6 +49,7 @@ def work(app, *, burst: bool = False) -> None:
     from rq import Worker
 
     from app.services.documents import converter
+    from app.services.documents import renderer
 
     global _app
     _app = app
@@ -57,6 +59,7 @@ def work(app, *, burst: bool = False) -> None:
 
         q = queue()
         converter().start()
+        renderer().preload()  # templates compiled once, shared by every work-horse
     worker = Worker([q], connection=q.connection,
                     job_monitoring_interval=settings.worker_heartbeat_seconds,
                     maintenance_interval=settings.worker_maintenance_seconds,
