@@ -46,7 +46,8 @@ class Settings(BaseSettings):
     public_url: str = Field(default="http://127.0.0.1:5000",
                             pattern=r"^https?://[^\s/]+(/[^\s]*)?$",
                             description="How organisations and providers reach this service")
-    log_format: Literal["text", "json"] = "text"
+    log_format: Literal["text", "json"] | None = Field(
+        default=None, description="default: json in production, text elsewhere")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     # Storage
@@ -119,6 +120,8 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _fill_paths(self) -> "Settings":
+        if self.log_format is None:
+            self.log_format = "json" if self.environment == "production" else "text"
         if self.database_url is None:
             self.database_url = f"sqlite:///{self.instance_path / 'tekenklaar.db'}"
         if self.storage_path is None:
