@@ -349,11 +349,19 @@ def _build() -> dict:
                     "Verzenden voor ondertekening", operation_id="sendPackage",
                     description="Verzendt de PDF's naar de ondertekendienst en mailt de "
                                 "organisatie. Opnieuw verzenden na een fout hervat dezelfde "
-                                "envelop.",
+                                "envelop.\n\n"
+                                "Lopen taken via een wachtrij (instelling `jobs = \"rq\"`, "
+                                "in productie), dan controleert de API alleen of het pakket "
+                                "nu kan worden verzonden, zet het verzenden in de wachtrij en "
+                                "antwoordt 202 met het pakket zoals het nu is. Volg daarna "
+                                "`state` met GET op het pakket: `verzonden`, of `mislukt` met "
+                                "de reden in `last_error`.",
                     body={"required": False,
                           "content": {JSON: {"schema": _ref("SendRequest")}}},
                     responses={
                         "200": _json("Package", "Het verzonden pakket."),
+                        "202": _json("Package", "Het verzenden staat in de wachtrij; het "
+                                                "pakket zoals het nu is."),
                         "404": NOT_FOUND,
                         "409": CONFLICT,
                         "502": _problem_response("De ondertekendienst gaf een fout; het "

@@ -402,10 +402,15 @@ def download_document(package_id: int, document_id: int, variant: str):
 
 @bp.post("/packages/<int:package_id>/send")
 def send_package(package_id: int):
-    """Send the package for signature (body {"provider": "..."} optional)."""
+    """Send the package for signature (body {"provider": "..."} optional).
+
+    Inline jobs: 200 with the sent package (502 when the provider failed). Queued jobs
+    (settings `jobs = "rq"`): 202 with the package as it is now; the send follows.
+    """
     from app.domain.states import TransitionError
+    from app.services.actions import queued
+    from app.services.actions import request_send as send
     from app.services.errors import ServiceError
-    from app.services.sending import send_package as send
 
     body = _json_body(required=False)
     unknown = set(body) - {"provider"}
@@ -421,6 +426,10 @@ def send_package(package_id: int):
         package = send(package_id, provider or None, _actor())
     except (ServiceError, TransitionError) as exc:
         raise _service_problem(exc) from None
+    if queued():
+        response = jsonify(package_detail(package))
+        response.status_code = 202
+        return response
     if package.state == PackageState.MISLUKT.value:
         raise Problem("dienst-mislukt", package.last_error or "Verzenden is mislukt.",
                       state=package.state, package=package_url(package.id))

@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+import re
 from dataclasses import dataclass
 
 from app.domain import validation as v
+from app.domain.organisations import Involvement
+from app.domain.rules import SolutionRequest
+from app.services.intake import SOLUTION_FIELD
 from app.services.intake import IntakeError
 from app.services.intake import NewPackage
 from app.services.intake import parse_new_package
 
 SOLUTION_ROWS = 4
+FORM_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 ORG_SOURCES = {
     "bestaand": "Een organisatie die al in Tekenklaar staat",
@@ -70,15 +75,29 @@ def anchor(field: str, sources=ORG_SOURCES) -> str:
     return FIELD_ANCHORS.get(field, field)
 
 
-def ordered_errors(errors: Mapping[str, str]) -> list[tuple[str, str]]:
+def ordered_errors(errors: Mapping[str, str],
+                   order: tuple[str, ...] = FIELD_ORDER) -> list[tuple[str, str]]:
     """The errors in the order of the fields on the page; unknown fields last."""
-    position = {name: index for index, name in enumerate(FIELD_ORDER)}
+    position = {name: index for index, name in enumerate(order)}
     return sorted(errors.items(), key=lambda item: position.get(item[0], len(position)))
 
 
 def form_values(form: Mapping[str, str]) -> dict[str, str]:
     """What was typed, as flat strings (to show again)."""
     return {key: form.get(key, "") for key in form.keys() if key != "csrf_token"}
+
+
+def new_form_key() -> str:
+    """A random key for one filled-in form, so sending it twice makes one package."""
+    import secrets
+
+    return secrets.token_urlsafe(18)
+
+
+def form_key(values: Mapping[str, str]) -> str | None:
+    """The form's key as posted, or None when it is missing or not one of ours."""
+    key = (values.get("form_key") or "").strip()
+    return key if FORM_KEY.match(key) else None
 
 
 def parse_package_form(form: Mapping[str, str], municipalities, solution_codes) -> NewPackage:
@@ -163,3 +182,127 @@ def parse_reason(form: Mapping[str, str]) -> str:
     if len(reason) > 2000:
         raise IntakeError({"reason": "Reden: gebruik hoogstens 2000 tekens."})
     return reason
+
+
+# --- Bulk ------------------------------------------------------------------------------------
+
+SELECTIONS = {
+    "niet_leden": "Gemeenten die nog geen lid zijn",
+    "gebruikers": "Gebruikers van een oplossing",
+    "kiezen": "Organisaties die ik zelf aanvink",
+}
+INVOLVEMENTS = {"lid": "Als lid", "participant": "Als participant"}
+BULK_FIELD_ORDER = (
+    "selection", "users_of", "organisations", "involvement", "solutions",
+    *(f"solutions-{n}-{part}" for n in range(SOLUTION_ROWS) for part in ("code", "start")),
+    "participant_warning_acknowledged", "provider", "description",
+)
+PARTICIPANT_NOT_ACKNOWLEDGED = ("Participant met oplossingen: vink aan dat u de organisaties op "
+                                "de waarschuwing heeft gewezen.")
+
+
+@dataclass(frozen=True)
+class BulkForm:
+    """The bulk form, read: who (the selection) and what they are offered."""
+
+    selection: str
+    users_of: str | None  # the solution whose users are chosen ("gebruikers")
+    ticked: tuple[int, ...]  # the organisations ticked ("kiezen")
+    involvement: Involvement
+    solutions: tuple[SolutionRequest, ...]
+    rows: tuple[int, ...]  # the form row of each solution, for errors found later
+    acknowledged: bool
+    provider: str | None
+    send: bool
+    description: str
+
+
+def parse_bulk_form(form, solution_codes, providers, known_ids) -> BulkForm:
+    """Return the checked BulkForm, or raise IntakeError with every wrong field (Dutch).
+
+    `form` is the posted MultiDict (the ticked organisations are a list); `providers` the
+    providers that may be chosen; `known_ids` the ids of the organisations on file.
+    """
+    values = form_values(form)
+    errors: dict[str, str] = {}
+    selection = values.get("selection", "")
+    users_of = None
+    ticked: tuple[int, ...] = ()
+    if selection not in SELECTIONS:
+        errors["selection"] = ("Organisaties: kies gemeenten die nog geen lid zijn, gebruikers "
+                               "van een oplossing, of organisaties uit de lijst.")
+    elif selection == "gebruikers":
+        users_of = values.get("users_of", "")
+        if users_of not in solution_codes:
+            errors["users_of"] = ("Oplossing: kies de oplossing van wie de gebruikers een "
+                                  "pakket krijgen.")
+    elif selection == "kiezen":
+        raw = form.getlist("organisations") if hasattr(form, "getlist") else []
+        ticked = tuple(dict.fromkeys(int(r) for r in raw if r.isdigit() and int(r) in known_ids))
+        if not ticked:
+            errors["organisations"] = "Organisaties: vink ten minste één organisatie aan."
+
+    involvement = None
+    try:
+        involvement = Involvement(values.get("involvement", ""))
+    except ValueError:
+        errors["involvement"] = "Betrokkenheid: kies lid of participant."
+
+    solutions, rows = solution_rows(values, solution_codes, errors)
+    acknowledged = bool(values.get("participant_warning_acknowledged"))
+    if involvement is Involvement.PARTICIPANT and solutions and not acknowledged:
+        errors["participant_warning_acknowledged"] = PARTICIPANT_NOT_ACKNOWLEDGED
+
+    send = not values.get("documents_only")
+    provider = values.get("provider", "") or None
+    if send and provider not in providers:
+        errors["provider"] = "Ondertekendienst: kies een dienst uit de lijst."
+    if not send:
+        provider = None
+
+    description = ""
+    try:
+        description = v.clean_text(values.get("description"), "description", "Omschrijving",
+                                   max_length=300)
+    except v.InputError as exc:
+        errors["description"] = exc.message
+    if errors:
+        raise IntakeError(errors)
+    return BulkForm(selection, users_of, ticked, involvement, solutions, rows, acknowledged,
+                    provider, send, description)
+
+
+def solution_rows(values: Mapping[str, str], solution_codes,
+                  errors: dict[str, str]) -> tuple[tuple[SolutionRequest, ...], tuple[int, ...]]:
+    """The solutions typed in rows solutions-N-code/-start (a row left empty is skipped), with
+    the row of each; a wrong row adds its error (the same messages as the package intake)."""
+    found: dict[int, dict[str, str]] = {}
+    for key, value in values.items():
+        match = SOLUTION_FIELD.match(key)
+        if match:
+            found.setdefault(int(match[1]), {})[match[2]] = (value or "").strip()
+    solutions, rows = [], []
+    for index in sorted(found):
+        code, start = found[index].get("code", ""), found[index].get("start", "")
+        if not code and not start:
+            continue
+        if code not in solution_codes:
+            errors[f"solutions-{index}-code"] = "Oplossing: kies een oplossing uit de lijst."
+            continue
+        try:
+            day = v.clean_date(start, f"solutions-{index}-start", "Ingangsdatum")
+        except v.InputError as exc:
+            errors[exc.field] = exc.message
+            continue
+        solutions.append(SolutionRequest(code, day))
+        rows.append(index)
+    return tuple(solutions), tuple(rows)
+
+
+def bulk_anchor(field: str, first_organisation: int | None = None) -> str:
+    """The id of the input an error about `field` on the bulk form links to."""
+    if field == "selection":
+        return "selection-niet_leden"
+    if field == "organisations" and first_organisation is not None:
+        return f"organisations-{first_organisation}"
+    return FIELD_ANCHORS.get(field, field)

@@ -21,7 +21,9 @@ SIGNER_STATES = {
     "geweigerd": "Heeft geweigerd",
 }
 
-JOB_STATES = {"wachtend": "Wacht", "bezig": "Bezig", "klaar": "Klaar", "mislukt": "Mislukt"}
+JOB_STATES = {"wachtend": "Wachtend", "bezig": "Bezig", "klaar": "Klaar", "mislukt": "Mislukt"}
+
+BULK_ITEM_STATES = {"wachtend": "Wachtend", "klaar": "Klaar", "mislukt": "Mislukt"}
 
 PARTIES = {"organisatie": "Organisatie", "nvsi": "NVSI"}
 
@@ -40,6 +42,10 @@ def signer_state(code: str) -> str:
 
 def job_state(code: str) -> str:
     return JOB_STATES.get(code, _fallback(code))
+
+
+def bulk_item_state(code: str) -> str:
+    return BULK_ITEM_STATES.get(code, _fallback(code))
 
 
 def party(code: str) -> str:
@@ -87,4 +93,5 @@ FILTERS = {
     "betrokkenheid": involvement,
     "ondertekendienst": provider,
     "taakstatus": job_state,
+    "bulkstatus": bulk_item_state,
 }

@@ -54,21 +54,36 @@ def _actor() -> str:
 @login_required
 def package_new():
     """The empty form for a new package."""
-    values = {}
+    values = {"form_key": forms.new_form_key()}
     organisation_id = request.args.get("organisatie", "")
     if organisation_id.isdigit():  # "Nieuw pakket" from an organisation's page
-        values = {"org_source": "bestaand", "organisation_id": organisation_id}
+        values |= {"org_source": "bestaand", "organisation_id": organisation_id}
     return _new_form(values)
 
 
 @bp.post("/pakketten/nieuw")
 @login_required
 def package_new_post():
-    """'Voorbeeld bekijken' shows what the rules make of the input; 'Pakket aanmaken' stores it."""
+    """'Voorbeeld bekijken' shows what the rules make of the input; 'Pakket aanmaken' stores it.
+
+    The form carries a random `form_key`, made when the empty form was shown and kept through
+    the preview and errors: 'Pakket aanmaken' pressed twice makes one package, and the second
+    press shows the package made by the first.
+    """
+    from sqlalchemy.exc import IntegrityError
+
     from app.services.packages import create_package
     from app.services.packages import preview
 
     values = forms.form_values(request.form)
+    key = forms.form_key(values)
+    if key is None:  # a form from before form keys, or tampered with: give it one now
+        values["form_key"] = forms.new_form_key()
+    creating = values.get("action") == "aanmaken"
+    if creating and key is not None:
+        repeated = _repeated_create(values, key)
+        if repeated is not None:
+            return repeated
     settings, reference = runtime().settings, runtime().reference
     try:
         new = forms.parse_package_form(request.form, load_municipalities(settings.data_dir),
@@ -76,10 +91,19 @@ def package_new_post():
     except IntakeError as exc:
         return _new_form(values, exc.errors, status=422)
     try:
-        if values.get("action") == "aanmaken":
-            package = create_package(new, actor=_actor())
+        if creating:
+            package = create_package(
+                new, actor=_actor(),
+                idempotency_key=f"web:{key}" if key else None,
+                request_sha256=_form_digest(values) if key else None)
         else:
             return _new_form(values, plan=preview(new))
+    except IntegrityError:  # the same form, stored by a request a moment ago
+        db.session.rollback()
+        repeated = _repeated_create(values, key) if key else None
+        if repeated is None:
+            raise
+        return repeated
     except RuleError as exc:
         db.session.rollback()
         message = exc.message
@@ -92,6 +116,37 @@ def package_new_post():
         return _new_form(values, {"organisation_id": exc.message}, status=422)
     flash(f"Pakket {package.reference_number} is aangemaakt. Maak nu de documenten.", "success")
     return redirect(url_for("web.package_show", package_id=package.id))
+
+
+def _form_digest(values: dict) -> str:
+    """The SHA-256 of what was filled in (not the button pressed or the form's own fields)."""
+    import hashlib
+    import json
+
+    typed = {k: v for k, v in values.items() if k not in {"action", "form_key"}}
+    return hashlib.sha256(json.dumps(typed, sort_keys=True).encode()).hexdigest()
+
+
+def _repeated_create(values: dict, key: str):
+    """The answer when this form made a package before, or None when it did not.
+
+    The same input: go to that package. Changed input (the form was edited after the package
+    was made): say so, and give the form a new key, so pressing again makes a second package.
+    """
+    from app.services.packages import find_by_idempotency_key
+
+    earlier = find_by_idempotency_key(f"web:{key}")
+    if earlier is None:
+        return None
+    if earlier.request_sha256 == _form_digest(values):
+        flash(f"Pakket {earlier.reference_number} was al aangemaakt met dit formulier; er is "
+              "geen tweede pakket gemaakt.", "info")
+        return redirect(url_for("web.package_show", package_id=earlier.id))
+    values["form_key"] = forms.new_form_key()
+    return _new_form(values, {GENERAL: (
+        f"Met dit formulier is al pakket {earlier.reference_number} aangemaakt. Wilt u met de "
+        "gewijzigde gegevens nog een pakket maken? Kies dan opnieuw Pakket aanmaken.")},
+        status=409)
 
 
 def _new_form(values: dict, errors: dict | None = None, plan=None, status: int = 200):
@@ -190,7 +245,8 @@ def available_actions(package) -> set[str]:
                 and (not package.needs_council or package.college_decision_on))):
         actions.add("verzenden")
     if state in OUT_FOR_SIGNING:
-        actions.add("herinneren")
+        if can_remind(package.provider):
+            actions.add("herinneren")
         if package.provider != "manual":
             actions.add("status")
         else:
@@ -202,6 +258,22 @@ def available_actions(package) -> set[str]:
     return actions
 
 
+def can_remind(provider_name: str | None) -> bool:
+    """True when a reminder can go out: the provider reminds on request, or (on paper) we
+    mail the documents again. Not for a provider that reminds by itself or is not set up."""
+    from app.services.providers import provider
+    from signing import SigningError
+
+    if provider_name == "manual":
+        return True
+    if not provider_name:
+        return False
+    try:
+        return bool(provider(provider_name).can_remind)
+    except SigningError:
+        return False
+
+
 def _provider_choices(package) -> list[str]:
     from app.services.sending import available_providers
 
@@ -210,8 +282,14 @@ def _provider_choices(package) -> list[str]:
     return available_providers()
 
 
-def _act(package_id: int, action, success: str):
-    """Run one action; flash `success` and go back to the package, or show the error there."""
+def _act(package_id: int, action, success: str, queued: str | None = None):
+    """Run one action; flash `success` and go back to the package, or show the error there.
+
+    `queued` is the message for an action handed to the job queue (settings `jobs = "rq"`):
+    its result shows on the package page later.
+    """
+    from app.services.actions import queued as jobs_are_queued
+
     try:
         package = action()
     except IntakeError as exc:
@@ -226,7 +304,9 @@ def _act(package_id: int, action, success: str):
     except TransitionError as exc:
         db.session.rollback()
         return _package_page(package_id, {GENERAL: str(exc)}, status=409)
-    if package is not None and package.state == PackageState.MISLUKT.value and package.last_error:
+    if queued is not None and jobs_are_queued():
+        flash(queued, "success")
+    elif package is not None and package.state == PackageState.MISLUKT.value and package.last_error:
         flash(f"Dit is niet gelukt: {package.last_error}", "error")
     else:
         flash(success, "success")
@@ -236,11 +316,13 @@ def _act(package_id: int, action, success: str):
 @bp.post("/pakketten/<int:package_id>/documenten")
 @login_required
 def package_make_documents(package_id: int):
-    """Make (or make again) the package's documents: DOCX and PDF."""
-    from app.services.documents import make_documents
+    """Make (or make again) the package's documents: DOCX and PDF (as a job)."""
+    from app.services.actions import request_documents
 
-    return _act(package_id, lambda: make_documents(package_id, _actor()),
-                "De documenten zijn gemaakt.")
+    return _act(package_id, lambda: request_documents(package_id, _actor()),
+                "De documenten zijn gemaakt.",
+                queued="Het maken van de documenten is in de wachtrij gezet. Vernieuw de pagina "
+                       "over een ogenblik om het resultaat te zien.")
 
 
 @bp.post("/pakketten/<int:package_id>/raadsprocedure")
@@ -270,17 +352,19 @@ def package_college_decision(package_id: int):
 @bp.post("/pakketten/<int:package_id>/verzenden")
 @login_required
 def package_send(package_id: int):
-    """Send the package for signature with the chosen provider."""
+    """Send the package for signature with the chosen provider (as a job)."""
+    from app.services.actions import request_send
     from app.services.sending import available_providers
-    from app.services.sending import send_package
 
     def action():
         provider = request.form.get("provider", "")
         if provider not in available_providers():
             raise IntakeError({"provider": "Ondertekendienst: kies een dienst uit de lijst."})
-        return send_package(package_id, provider, _actor())
+        return request_send(package_id, provider, _actor())
 
-    return _act(package_id, action, "Het pakket is verzonden voor ondertekening.")
+    return _act(package_id, action, "Het pakket is verzonden voor ondertekening.",
+                queued="Het verzenden is in de wachtrij gezet. Vernieuw de pagina over een "
+                       "ogenblik om het resultaat te zien.")
 
 
 @bp.post("/pakketten/<int:package_id>/herinneren")

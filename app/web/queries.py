@@ -7,14 +7,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from app.domain.formatting import format_date
+from app.domain.rules import PackageRequest
 from app.domain.states import PackageState
 from app.extensions import db
 from app.services.errors import NotFound
+from app.store.models import BulkItem
+from app.store.models import BulkRun
 from app.store.models import JobRun
 from app.store.models import Organisation
 from app.store.models import Package
@@ -129,3 +133,113 @@ def jobs_for(package_id: int, limit: int = 10) -> list[JobRun]:
         sa.select(JobRun).where(JobRun.package_id == package_id)
         .order_by(JobRun.created_at.desc(), JobRun.id.desc()).limit(limit)
     ).all())
+
+
+# --- bulk ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BulkSummary:
+    """A bulk run with how many of its organisations are done, failed and still waiting."""
+
+    run: BulkRun
+    klaar: int
+    mislukt: int
+    wachtend: int
+
+    @property
+    def done(self) -> int:
+        return self.klaar + self.mislukt
+
+
+@dataclass(frozen=True)
+class BulkRow:
+    item: BulkItem
+    package: Package | None
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    """One organisation in the bulk preview: what its package would be, or why it fails."""
+
+    organisation: Organisation
+    documents: int = 0
+    total: Decimal | None = None
+    needs_council: bool = False
+    problem: str | None = None
+
+
+def _bulk_counts(bulk_ids: list[int]) -> dict[int, dict[str, int]]:
+    counts: dict[int, dict[str, int]] = {i: {} for i in bulk_ids}
+    if not bulk_ids:
+        return counts
+    for bulk_id, state, number in db.session.execute(
+            sa.select(BulkItem.bulk_id, BulkItem.state, sa.func.count(BulkItem.id))
+            .where(BulkItem.bulk_id.in_(bulk_ids))
+            .group_by(BulkItem.bulk_id, BulkItem.state)):
+        counts[bulk_id][state] = number
+    return counts
+
+
+def _summary(run: BulkRun, counts: dict[str, int]) -> BulkSummary:
+    return BulkSummary(run, counts.get("klaar", 0), counts.get("mislukt", 0),
+                       counts.get("wachtend", 0))
+
+
+def bulk_runs(limit: int = 50) -> list[BulkSummary]:
+    """The latest bulk runs, newest first, with their counts."""
+    runs = db.session.scalars(
+        sa.select(BulkRun).order_by(BulkRun.created_at.desc(), BulkRun.id.desc()).limit(limit)
+    ).all()
+    counts = _bulk_counts([run.id for run in runs])
+    return [_summary(run, counts[run.id]) for run in runs]
+
+
+def bulk_run(bulk_id: int) -> tuple[BulkSummary, list[BulkRow]]:
+    """One bulk run with its counts and each organisation's item and package; NotFound else."""
+    run = db.session.get(BulkRun, bulk_id)
+    if run is None:
+        raise NotFound("Deze bulkopdracht bestaat niet.")
+    db.session.refresh(run)  # the items change under us while the run goes on
+    package_ids = [item.package_id for item in run.items if item.package_id]
+    packages = {p.id: p for p in db.session.scalars(
+        sa.select(Package).where(Package.id.in_(package_ids)))} if package_ids else {}
+    rows = [BulkRow(item, packages.get(item.package_id)) for item in run.items]
+    return _summary(run, _bulk_counts([run.id])[run.id]), rows
+
+
+def bulk_preview(organisation_ids: list[int], request: PackageRequest) -> list[PreviewRow]:
+    """What the package of each organisation would hold, by the same rules as a package made
+    by hand, or why there will be none (no contact and signatory on file; the rules refuse).
+    Writes nothing; organisations in the order of their names."""
+    from app.domain.organisations import OrgKind
+    from app.domain.rules import RuleError
+    from app.domain.rules import plan_package
+    from app.runtime import runtime
+    from app.services.packages import on_file_for
+
+    if not organisation_ids:
+        return []
+    organisations = db.session.scalars(
+        sa.select(Organisation).where(Organisation.id.in_(organisation_ids))
+        .options(selectinload(Organisation.agreements)).order_by(Organisation.name)).all()
+    with_people = set(db.session.scalars(
+        sa.select(Package.organisation_id).where(Package.organisation_id.in_(organisation_ids))
+        .distinct()))
+    reference = runtime().reference
+    rows = []
+    for organisation in organisations:
+        if organisation.id not in with_people:
+            rows.append(PreviewRow(organisation, problem=(
+                f"Van {organisation.name} zijn nog geen contactpersoon en ondertekenaar bekend; "
+                "maak eerst een pakket met de hand.")))
+            continue
+        wanted = PackageRequest(OrgKind(organisation.kind), request.involvement,
+                                request.solutions, request.participant_warning_acknowledged)
+        try:
+            plan = plan_package(wanted, on_file_for(organisation.agreements), reference)
+        except RuleError as exc:
+            rows.append(PreviewRow(organisation, problem=exc.message))
+            continue
+        rows.append(PreviewRow(organisation, len(plan.documents),
+                               plan.total if plan.fees else None, plan.needs_council))
+    return rows

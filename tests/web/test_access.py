@@ -15,12 +15,13 @@ from tests.web.support import text
 
 STAFF_PAGES = [
     "/", "/pakketten/nieuw", "/pakketten/1", "/organisaties", "/organisaties/1",
-    "/documenten/1/pdf", "/pakketten/1/archief", "/uitgaande-mail",
+    "/documenten/1/pdf", "/pakketten/1/archief", "/uitgaande-mail", "/bulk", "/bulk/1",
 ]
 ACTIONS = [
     "/pakketten/nieuw", "/pakketten/1/documenten", "/pakketten/1/raadsprocedure",
     "/pakketten/1/collegebesluit", "/pakketten/1/verzenden", "/pakketten/1/herinneren",
     "/pakketten/1/status", "/pakketten/1/intrekken", "/pakketten/1/documenten/1/scan",
+    "/bulk", "/bulk/1/opnieuw",
 ]
 
 

@@ -332,3 +332,72 @@ def test_a_wrong_action_keeps_the_page_and_is_accessible(page, live_app):
     page.get_by_text("Reden: vul in waarom het pakket wordt ingetrokken.").first.wait_for()
     assert _described_by(page, "reason").startswith("Fout: Reden: vul in")
     check_accessible(page, "pakket (fout bij intrekken)")
+
+
+def test_bulk_pages_are_accessible(page, live_app, monkeypatch):
+    """The bulk form empty, with its errors and with the preview; the progress page while the
+    run goes on and when it is done (with a failed organisation): no axe-core violations."""
+    import threading
+
+    from app.services.packages import create_package
+    from tests.mail.factories import new_package
+    from tests.web.support import use_fake_converter
+
+    fake = use_fake_converter(monkeypatch)  # the live app's background thread uses it too
+    go_on = threading.Event()
+    convert = fake.convert
+    monkeypatch.setattr(fake, "convert", lambda docx: go_on.wait(60) and convert(docx))
+    with live_app.app_context():
+        for name in ("Stichting Een", "Stichting Twee"):
+            create_package(new_package(name=name), actor="test")
+        db.session.add(Organisation(name="Stichting Zonder Mensen",
+                                    kind="maatschappelijke_organisatie"))
+        db.session.commit()
+
+    sign_in(page)
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Bulk").click()
+    page.get_by_role("heading", level=1, name="Bulk").wait_for()
+    assert "Er zijn nog geen bulkopdrachten." in page.locator("main").inner_text()
+    check_accessible(page, "bulk (leeg)")
+
+    page.get_by_label("Ondertekendienst").select_option("manual")
+    page.get_by_role("button", name="Voorbeeld bekijken").click()
+    summary = page.locator(".error-summary")
+    summary.wait_for()
+    assert page.title().startswith("Fout: ")
+    summary.locator('a[href="#description"]').click()
+    assert page.evaluate("document.activeElement.id") == "description"
+    assert _described_by(page, "description") == "Fout: Omschrijving: vul dit veld in."
+    check_accessible(page, "bulk (met fouten)")
+
+    page.get_by_label("Organisaties die ik zelf aanvink").check()
+    for name in ("Stichting Een", "Stichting Twee", "Stichting Zonder Mensen"):
+        page.get_by_label(f"{name} (maatschappelijke organisatie)").check()
+    page.get_by_label("Als lid").check()
+    row = page.get_by_role("group", name="Oplossing 1")
+    row.get_by_label("Oplossing").select_option(label="Schuldenradar")
+    row.get_by_label("Ingangsdatum").fill("01-01-2027")
+    page.get_by_label("Omschrijving van deze bulkopdracht").fill("Schuldenradar 2027")
+    page.get_by_role("button", name="Voorbeeld bekijken").click()
+    preview = page.locator("section.preview")
+    preview.wait_for()
+    assert "Voorbeeld: 3 organisaties" in preview.inner_text()
+    assert "Lukt niet:" in preview.inner_text()
+    check_accessible(page, "bulk (voorbeeld)")
+
+    try:
+        page.get_by_role("button", name="Starten voor 3 organisaties").click()
+        page.get_by_role("heading", level=1, name="Bulkopdracht: Schuldenradar 2027").wait_for()
+        assert "nog bezig of wachtend" in page.locator("main").inner_text()
+        check_accessible(page, "bulkopdracht (bezig)")
+    finally:
+        go_on.set()
+    wait_for_background_jobs(live_app)
+    page.get_by_role("link", name="Vernieuwen").click()
+    page.get_by_text("2 van 3 klaar, 1 mislukt.").wait_for()
+    assert page.locator("progress").get_attribute("value") == "3"
+    check_accessible(page, "bulkopdracht (klaar, een mislukt)")
+
+    page.get_by_role("link", name="Bulk", exact=True).first.click()
+    page.get_by_role("link", name="Schuldenradar 2027").wait_for()
+    check_accessible(page, "bulk (met een opdracht)")

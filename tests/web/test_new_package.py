@@ -47,7 +47,8 @@ def add_organisation(app, **fields):
 def test_the_form_uses_the_intake_names_and_lists_every_municipality(staff, app):
     add_organisation(app)
     page = text(staff.get("/pakketten/nieuw"))
-    names = set(re.findall(r'name="([^"]+)"', page)) - {"csrf_token", "action", "org_source", "viewport"}
+    names = set(re.findall(r'name="([^"]+)"', page)) - {"csrf_token", "action", "org_source", "viewport",
+                                                        "form_key"}
     assert names == INTAKE_FIELDS
     cbs = re.search(r'<select id="cbs_code".*?</select>', page, re.S)[0]
     assert len(re.findall(r'<option value="GM\d{4}"', cbs)) == 342
@@ -122,6 +123,79 @@ def test_create_stores_the_package_and_goes_to_its_page(staff, app):
         reference = package.reference_number
     page = text(staff.get(response.headers["Location"]))
     assert f"Pakket {reference} is aangemaakt." in page
+
+
+def form_key_of(page: str) -> str:
+    return re.search(r'<input type="hidden" name="form_key" value="([^"]+)">', page)[1]
+
+
+def test_pressing_create_twice_makes_one_package(staff, app):
+    """The empty form gets a random key that the preview keeps; a second 'Pakket aanmaken'
+    with it goes to the package the first one made."""
+    key = form_key_of(text(staff.get("/pakketten/nieuw")))
+    assert key != form_key_of(text(staff.get("/pakketten/nieuw")))  # one per form shown
+    data = {**GEMEENTE_LID, "form_key": key}
+    assert form_key_of(text(submit(staff, data))) == key  # kept by the preview
+    assert form_key_of(text(submit(staff, {**data, "contact_email": "x"}))) == key  # and errors
+    first = submit(staff, data, action="aanmaken")
+    second = submit(staff, data, action="aanmaken")
+    assert first.status_code == second.status_code == 302
+    assert second.headers["Location"] == first.headers["Location"]
+    assert counts(app) == (1, 1)
+    page = text(staff.get(second.headers["Location"]))
+    assert re.search(r"Pakket NVSI-\d{4}-\d{4} was al aangemaakt met dit formulier; er is geen "
+                     r"tweede pakket gemaakt\.", page)
+    with app.app_context():
+        assert db.session.scalar(sa.select(Package.idempotency_key)) == f"web:{key}"
+
+
+def test_the_same_form_changed_after_creating_asks_before_a_second_package(staff, app):
+    key = form_key_of(text(staff.get("/pakketten/nieuw")))
+    data = {**GEMEENTE_LID, "form_key": key}
+    submit(staff, data, action="aanmaken")
+    changed = {**data, "contact_name": "Iemand Anders"}
+    response = submit(staff, changed, action="aanmaken")
+    page = text(response)
+    assert response.status_code == 409
+    assert re.search(r"Met dit formulier is al pakket NVSI-\d{4}-\d{4} aangemaakt\.", page)
+    assert value_of(page, "contact_name") == "Iemand Anders"
+    new_key = form_key_of(page)
+    assert new_key != key
+    assert counts(app) == (1, 1)
+    response = submit(staff, {**changed, "form_key": new_key}, action="aanmaken")
+    assert response.status_code == 302
+    assert counts(app) == (2, 1)
+
+
+def test_two_creates_at_the_same_moment_make_one_package(staff, app, monkeypatch):
+    """The second request did not see the first's package yet: the unique key stops it, and
+    it goes to the first package."""
+    import app.services.packages as packages
+
+    key = form_key_of(text(staff.get("/pakketten/nieuw")))
+    data = {**GEMEENTE_LID, "form_key": key}
+    first = submit(staff, data, action="aanmaken")
+    real = packages.find_by_idempotency_key
+    calls = []
+
+    def late(found_key):
+        calls.append(found_key)
+        return None if len(calls) == 1 else real(found_key)
+
+    monkeypatch.setattr(packages, "find_by_idempotency_key", late)
+    second = submit(staff, data, action="aanmaken")
+    assert len(calls) == 2
+    assert second.status_code == 302
+    assert second.headers["Location"] == first.headers["Location"]
+    assert counts(app) == (1, 1)
+
+
+def test_a_form_without_a_key_still_creates(staff, app):
+    """A form opened before keys existed (or a tampered key) creates, without a key."""
+    response = submit(staff, {**GEMEENTE_LID, "form_key": "<kort>"}, action="aanmaken")
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(sa.select(Package.idempotency_key)) is None
 
 
 def test_create_for_an_organisation_already_known(staff, app):

@@ -315,15 +315,44 @@ def test_archive_before_archiving_is_an_error(staff, app):
     assert staff.get(f"/pakketten/{package_id}/archief").status_code == 404
 
 
+PROVIDER_KEYS = {
+    "signhost": {"app_key": "app", "api_key": "api", "shared_secret": "geheim"},
+    "validsign": {"api_key": "api", "callback_key": "geheim"},
+}
+
+
+def set_up_provider(app, monkeypatch, name):
+    """Give the app a configured `name` provider (the test settings have no keys)."""
+    from signing import get_provider
+
+    monkeypatch.setitem(app.extensions["tekenklaar"]._lazy, f"provider:{name}",
+                        get_provider(name, **PROVIDER_KEYS[name]))
+
+
 @pytest.mark.parametrize("state", ["verzonden", "deels_ondertekend"])
-def test_refresh_is_offered_for_an_electronic_provider(staff, app, state):
+@pytest.mark.parametrize(("provider", "reminds"), [("signhost", False), ("validsign", True)])
+def test_refresh_is_offered_for_an_electronic_provider(staff, app, monkeypatch, state, provider,
+                                                       reminds):
+    """Status opvragen for every electronic provider; Herinneren only where the provider can
+    remind on request (ValidSign), not where it reminds by itself (Signhost)."""
+    set_up_provider(app, monkeypatch, provider)
     package_id = make_package(app)
-    set_state(app, package_id, state, provider="signhost", envelope_id="abc",
+    set_state(app, package_id, state, provider=provider, envelope_id="abc",
               sent_at=dt.datetime(2026, 1, 5, 9, 30))
     page = text(staff.get(f"/pakketten/{package_id}"))
-    assert "Status opvragen" in page and "Herinnering sturen" in page
+    assert "Status opvragen" in page
+    assert ("Herinnering sturen" in page) is reminds
     assert "Scan toevoegen" not in page
-    assert "Signhost (elektronisch ondertekenen)" in page
+    assert {"signhost": "Signhost", "validsign": "ValidSign"}[provider] in page
+
+
+def test_no_reminder_for_a_provider_that_is_not_set_up(staff, app):
+    """A reminder would fail without the provider's keys: the button is not offered."""
+    package_id = make_package(app)
+    set_state(app, package_id, "verzonden", provider="validsign", envelope_id="abc",
+              sent_at=dt.datetime(2026, 1, 5, 9, 30))
+    page = text(staff.get(f"/pakketten/{package_id}"))
+    assert "Status opvragen" in page and "Herinnering sturen" not in page
 
 
 def test_everything_on_the_page_is_escaped(staff, app):
