@@ -107,13 +107,9 @@ def _check_offer(form) -> None:
     try:
         plan_package(offer, OnFile(), runtime().reference)
     except RuleError as exc:
-        field = exc.field or GENERAL
-        parts = field.split("-")
-        if len(parts) == 3 and parts[0] == "solutions" and parts[1].isdigit():
-            index = int(parts[1])  # the position among the solutions: back to its form row
-            if index < len(form.rows):
-                field = f"solutions-{form.rows[index]}-{parts[2]}"
-        raise IntakeError({field: exc.message}) from None
+        field = forms.solution_row_field(exc.field, forms.form_values(request.form),
+                                         set(runtime().reference.solutions))
+        raise IntakeError({field or GENERAL: exc.message}) from None
 
 
 def _chosen(form) -> list[int]:

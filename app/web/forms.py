@@ -210,7 +210,6 @@ class BulkForm:
     ticked: tuple[int, ...]  # the organisations ticked ("kiezen")
     involvement: Involvement
     solutions: tuple[SolutionRequest, ...]
-    rows: tuple[int, ...]  # the form row of each solution, for errors found later
     acknowledged: bool
     provider: str | None
     send: bool
@@ -248,7 +247,7 @@ def parse_bulk_form(form, solution_codes, providers, known_ids) -> BulkForm:
     except ValueError:
         errors["involvement"] = "Betrokkenheid: kies lid of participant."
 
-    solutions, rows = solution_rows(values, solution_codes, errors)
+    solutions, _rows = solution_rows(values, solution_codes, errors)
     acknowledged = bool(values.get("participant_warning_acknowledged"))
     if involvement is Involvement.PARTICIPANT and solutions and not acknowledged:
         errors["participant_warning_acknowledged"] = PARTICIPANT_NOT_ACKNOWLEDGED
@@ -268,8 +267,8 @@ def parse_bulk_form(form, solution_codes, providers, known_ids) -> BulkForm:
         errors["description"] = exc.message
     if errors:
         raise IntakeError(errors)
-    return BulkForm(selection, users_of, ticked, involvement, solutions, rows, acknowledged,
-                    provider, send, description)
+    return BulkForm(selection, users_of, ticked, involvement, solutions, acknowledged, provider,
+                    send, description)
 
 
 def solution_rows(values: Mapping[str, str], solution_codes,
@@ -297,6 +296,18 @@ def solution_rows(values: Mapping[str, str], solution_codes,
         solutions.append(SolutionRequest(code, day))
         rows.append(index)
     return tuple(solutions), tuple(rows)
+
+
+def solution_row_field(field: str | None, values: Mapping[str, str],
+                       solution_codes) -> str | None:
+    """The form field for a rule's `solutions-N-…` field, where N counts the solutions given:
+    the rows left empty are skipped, so the N-th solution may sit in a later row."""
+    match = SOLUTION_FIELD.match(field or "")
+    if not match:
+        return field
+    _solutions, rows = solution_rows(values, solution_codes, {})
+    index = int(match[1])
+    return f"solutions-{rows[index]}-{match[2]}" if index < len(rows) else field
 
 
 def bulk_anchor(field: str, first_organisation: int | None = None) -> str:

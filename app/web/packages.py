@@ -110,7 +110,8 @@ def package_new_post():
         if exc.field == "participant_warning_acknowledged":  # the warning itself is shown above
             message = ("Participant met oplossingen: vink aan dat u de organisatie op de "
                        "waarschuwing heeft gewezen.")
-        return _new_form(values, {exc.field or GENERAL: message}, status=422)
+        field = forms.solution_row_field(exc.field, values, set(reference.solutions))
+        return _new_form(values, {field or GENERAL: message}, status=422)
     except NotFound as exc:
         db.session.rollback()
         return _new_form(values, {"organisation_id": exc.message}, status=422)

@@ -134,6 +134,9 @@ def test_every_mistake_is_shown_beside_its_field_and_nothing_starts(staff, app):
       "solutions-1-start": "01-03-2027"}, "solutions-1-code", "Schuldenradar staat twee keer"),
     ({"selection": "niet_leden", "solutions-0-start": "01-01-2035"}, "solutions-0-start",
      "Voor 2035 is nog geen tarief vastgesteld"),
+    ({"selection": "niet_leden", "solutions-0-code": "", "solutions-0-start": "",
+      "solutions-2-code": "schuldenradar", "solutions-2-start": "01-01-2035"},
+     "solutions-2-start", "Voor 2035 is nog geen tarief vastgesteld"),
     ({"selection": "niet_leden", "description": "x" * 301}, "description",
      "Omschrijving: gebruik hoogstens 300 tekens."),
 ])

@@ -190,6 +190,15 @@ def test_two_creates_at_the_same_moment_make_one_package(staff, app, monkeypatch
     assert counts(app) == (1, 1)
 
 
+def test_a_rule_error_about_a_solution_is_shown_beside_its_own_row(staff, app):
+    """Row 1 left empty: the rules' first solution is the form's second row."""
+    data = {**GEMEENTE_LID, "solutions-0-code": "", "solutions-0-start": "",
+            "solutions-1-code": "schuldenradar", "solutions-1-start": "01-01-2035"}
+    page = text(submit(staff, data))
+    assert error_for(page, "solutions-1-start").startswith("Voor 2035 is nog geen tarief")
+    assert error_for(page, "solutions-0-start") is None
+
+
 def test_a_form_without_a_key_still_creates(staff, app):
     """A form opened before keys existed (or a tampered key) creates, without a key."""
     response = submit(staff, {**GEMEENTE_LID, "form_key": "<kort>"}, action="aanmaken")
