@@ -146,12 +146,18 @@ class _BackgroundRunner:
 
 
 def run_job(run_id: int, *, retries_left: int = 0) -> None:
-    """Run the recorded job; a job already done is not run again. Re-raises a failure.
+    """Run the recorded job; a job already done is not run again.
 
-    `retries_left` says whether the queue will try again (state `wachtend`) or not
-    (`mislukt`).
+    A refusal (ServiceError, RuleError, TransitionError: the package changed meanwhile) is
+    final: the job is `mislukt` and not retried. Any other failure is re-raised, so the queue
+    tries again while `retries_left` (state `wachtend` meanwhile). A job that returns a
+    package which ended `mislukt` (a provider or LibreOffice that failed) is `mislukt` too,
+    with the package's reason.
     """
+    from app.domain.rules import RuleError
+    from app.domain.states import TransitionError
     from app.jobs.queue import resolve
+    from app.services.errors import ServiceError
 
     run = db.session.get(JobRun, run_id)
     if run is None or run.state == "klaar":
@@ -159,15 +165,24 @@ def run_job(run_id: int, *, retries_left: int = 0) -> None:
     run.state, run.attempts, run.started_at = "bezig", run.attempts + 1, utcnow()
     db.session.commit()
     try:
-        resolve(run.name)(*run.args)
+        result = resolve(run.name)(*run.args)
+    except (ServiceError, RuleError, TransitionError) as exc:
+        db.session.rollback()
+        _finish(run_id, "mislukt", getattr(exc, "message", None) or str(exc))
+        log.info("job %s refused: %s", run_id, type(exc).__name__)
+        return
     except Exception as exc:
         db.session.rollback()
-        run = db.session.get(JobRun, run_id)
-        run.state = "wachtend" if retries_left > 0 else "mislukt"
-        run.error = (getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}")[:1000]
-        run.finished_at = utcnow()
-        db.session.commit()
+        _finish(run_id, "wachtend" if retries_left > 0 else "mislukt",
+                getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}")
         raise
+    if getattr(result, "state", None) == "mislukt" and getattr(result, "last_error", None):
+        _finish(run_id, "mislukt", result.last_error)
+    else:
+        _finish(run_id, "klaar", None)
+
+
+def _finish(run_id: int, state: str, error: str | None) -> None:
     run = db.session.get(JobRun, run_id)
-    run.state, run.error, run.finished_at = "klaar", None, utcnow()
+    run.state, run.error, run.finished_at = state, error and error[:1000], utcnow()
     db.session.commit()

@@ -28,8 +28,6 @@ from app.store.models import JobRun
 from app.store.models import Package
 from app.store.models import utcnow
 
-# Same text as make_documents raises (app/services/documents.py).
-NOT_MAKEABLE = ("De documenten van een verzonden pakket kunnen niet opnieuw worden gemaakt.")
 # A queued job younger than this blocks the same action on the package (a double click, a
 # second tab); an older one is taken to be lost (Redis emptied) and no longer blocks.
 PENDING_FOR = dt.timedelta(hours=1)
@@ -52,6 +50,7 @@ def request_documents(package_id: int, actor: str) -> Package:
     ServiceError; a failed conversion leaves the package `mislukt` with the reason.
     """
     from app.services.documents import MAKEABLE
+    from app.services.documents import NOT_MAKEABLE
     from app.services.documents import make_documents
 
     package = get_package(package_id)
@@ -91,11 +90,13 @@ def request_send(package_id: int, provider_name: str | None, actor: str) -> Pack
 
 def _run(func, package_id: int, *args) -> Package:
     run = enqueue(func, package_id, *args, package_id=package_id)
+    package = get_package(package_id)
     if not queued():
         run = db.session.get(JobRun, run.id)
-        if run.state == "mislukt":
+        # a package that ended `mislukt` shows its own reason; anything else is raised here
+        if run.state == "mislukt" and package.state != PackageState.MISLUKT.value:
             raise ServiceError(run.error or "Dit is niet gelukt.")
-    return get_package(package_id)
+    return package
 
 
 def _refuse_if_pending(package_id: int, func, message: str) -> None:

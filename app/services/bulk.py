@@ -152,14 +152,19 @@ def _new_package(organisation_id: int, offer: dict) -> NewPackage:
     )
 
 
+def no_people_message(name: str) -> str:
+    """Why an organisation cannot get a bulk package (shown in the preview and per item)."""
+    return (f"Van {name} zijn nog geen contactpersoon en ondertekenaar bekend; maak eerst "
+            "een pakket met de hand.")
+
+
 def _people(organisation: Organisation) -> tuple[Person, Person]:
     """The contact and signatory of the organisation's latest package."""
     latest = db.session.scalar(
         sa.select(Package).where(Package.organisation_id == organisation.id)
         .order_by(Package.created_at.desc()).limit(1))
     if latest is None:
-        raise ServiceError(f"Van {organisation.name} zijn nog geen contactpersoon en "
-                           "ondertekenaar bekend; maak eerst een pakket met de hand.")
+        raise ServiceError(no_people_message(organisation.name))
     c, s = latest.contact, latest.signatory
     return (Person(c.name, c.function, c.email, c.phone),
             Person(s.name, s.function, s.email, s.phone))

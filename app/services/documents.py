@@ -24,6 +24,7 @@ from app.store.models import Package
 from app.store.models import utcnow
 
 MAKEABLE = {PackageState.CONCEPT, PackageState.KLAAR, PackageState.MISLUKT}
+NOT_MAKEABLE = "De documenten van een verzonden pakket kunnen niet opnieuw worden gemaakt."
 MIMETYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
@@ -65,8 +66,7 @@ def make_documents(package_id: int, actor: str) -> Package:
     package = get_package(package_id)
     state = PackageState(package.state)
     if state not in MAKEABLE or package.envelope_id:
-        raise ServiceError("De documenten van een verzonden pakket kunnen niet opnieuw worden "
-                           "gemaakt.")
+        raise ServiceError(NOT_MAKEABLE)
     store = runtime().store
     now = utcnow()
     made_count = 0

@@ -215,6 +215,7 @@ def bulk_preview(organisation_ids: list[int], request: PackageRequest) -> list[P
     from app.domain.rules import RuleError
     from app.domain.rules import plan_package
     from app.runtime import runtime
+    from app.services.bulk import no_people_message
     from app.services.packages import on_file_for
 
     if not organisation_ids:
@@ -229,9 +230,7 @@ def bulk_preview(organisation_ids: list[int], request: PackageRequest) -> list[P
     rows = []
     for organisation in organisations:
         if organisation.id not in with_people:
-            rows.append(PreviewRow(organisation, problem=(
-                f"Van {organisation.name} zijn nog geen contactpersoon en ondertekenaar bekend; "
-                "maak eerst een pakket met de hand.")))
+            rows.append(PreviewRow(organisation, problem=no_people_message(organisation.name)))
             continue
         wanted = PackageRequest(OrgKind(organisation.kind), request.involvement,
                                 request.solutions, request.participant_warning_acknowledged)

@@ -266,3 +266,29 @@ def test_a_queued_action_is_still_checked_at_once(queued_app):
         with pytest.raises(ServiceError, match="status 'Concept' kan niet worden verzonden"):
             request_send(package_id, "manual", "test")
         assert jobs_of(package_id) == []
+
+
+def test_a_job_whose_package_ends_mislukt_is_mislukt_with_the_reason(app):
+    """The job list does not say 'klaar' for a conversion that failed."""
+    from app.documents import ConversionError
+    from app.jobs import enqueue
+    from app.runtime import runtime
+    from app.services.documents import make_documents
+    from app.services.packages import create_package
+    from app.store.models import JobRun
+    from tests.app.test_packages import new_package
+
+    class BrokenConverter:
+        def convert(self, docx):
+            raise ConversionError("LibreOffice reageert niet")
+
+        def close(self):
+            pass
+
+    with app.app_context():
+        runtime()._lazy["converter"] = BrokenConverter()
+        package = create_package(new_package(), actor="test")
+        run = enqueue(make_documents, package.id, "test", package_id=package.id)
+        run = db.session.get(JobRun, run.id)
+        assert run.state == "mislukt"
+        assert run.error.startswith("Omzetten naar PDF is mislukt")
