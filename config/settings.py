@@ -89,7 +89,9 @@ class Settings(BaseSettings):
     # Documents
     pdf_converter: Literal["unoserver", "soffice"] = "unoserver"
     unoserver_command: str | None = None
-    unoserver_port: int = Field(default=2003, ge=1, le=65535)
+    unoserver_port: int | None = Field(
+        default=None, ge=1, le=65535,
+        description="first XML-RPC port; default: free ports, so workers never collide")
     pdf_timeout: float = Field(default=60, gt=0)
     pdf_instances: int = Field(default=1, ge=1, le=8,
                                description="LibreOffice servers per process (parallel PDFs)")
