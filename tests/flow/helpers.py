@@ -8,11 +8,9 @@ document, and the package is moved to `klaar` through the timeline, as make_docu
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections import Counter
 
 import sqlalchemy as sa
-from pypdf import PdfWriter
 
 from app.domain.organisations import Address
 from app.domain.organisations import Involvement
@@ -32,22 +30,13 @@ from app.store.models import Package
 from app.store.models import TimelineEvent
 from app.store.models import WebhookDelivery
 from app.store.models import utcnow
+from tests.pdfs import tiny_pdf
 
 SIGNATORY = Person("Sharon Dijksma", "voorzitter", "sharon.dijksma@stichting-noord.example")
 CONTACT = Person("Fatima el Amrani", "beleidsadviseur", "fatima@stichting-noord.example",
                  "+31 30 286 0000")
 PERSONAL = ("Sharon", "Dijksma", "sharon.dijksma", "Fatima", "Amrani", "fatima@",
             "Annemiek", "Roel", "voorzitter@nvsi.nl", "penningmeester@nvsi.nl")
-
-
-def tiny_pdf(label: str) -> bytes:
-    """A small, valid one-page PDF whose bytes depend on `label`."""
-    writer = PdfWriter()
-    writer.add_blank_page(width=200, height=200)
-    writer.add_metadata({"/Title": label})
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def new_package(*, organisation_id: int | None = None, solutions=("schuldenradar",),

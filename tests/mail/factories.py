@@ -4,9 +4,7 @@ API tests. The real document rendering is tested elsewhere; here only the bytes 
 from __future__ import annotations
 
 import datetime as dt
-import io
 
-from pypdf import PdfWriter
 
 from app.domain.organisations import Address
 from app.domain.organisations import Involvement
@@ -20,6 +18,7 @@ from app.services.intake import OrganisationInput
 from app.services.packages import create_package
 from app.store.models import Package
 from app.store.models import utcnow
+from tests.pdfs import tiny_pdf as pdf_bytes
 
 CONTACT_EMAIL = "j.devries@debrug.example"
 SIGNATORY_EMAIL = "bestuur@debrug.example"
@@ -38,16 +37,6 @@ def new_package(name="Stichting De Brug", solutions=(("schuldenradar", dt.date(2
         solutions=tuple(SolutionRequest(code, start) for code, start in solutions),
         participant_warning_acknowledged=False,
     )
-
-
-def pdf_bytes(label: str) -> bytes:
-    """A small, valid, one-page PDF that differs per label."""
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    writer.add_metadata({"/Title": label})
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
 
 
 def make_documents(package: Package, *, docx: bool = True) -> None:

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.store.models import Organisation
 from app.store.models import Package
+from tests.pdfs import tiny_pdf  # noqa: F401  (the web tests' PDFs)
 
 STAFF_EMAIL = "medewerker@nvsi.nl"
 STAFF_NAME = "Mees Medewerker"
@@ -145,21 +146,6 @@ def set_state(app, package_id, state, **fields):
 
 def days_ago(days: int) -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(days=days)
-
-
-def tiny_pdf(label: str = "") -> bytes:
-    """A real one-page PDF (pypdf can read it), optionally with a label in its metadata."""
-    import io
-
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    if label:
-        writer.add_metadata({"/Title": label})
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
 
 
 class FakeConverter:
