@@ -5,12 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import click
-import sqlalchemy as sa
 from flask import Flask
 from flask.cli import AppGroup
 from flask.cli import with_appcontext
 
-from app.extensions import db
 
 users = AppGroup("users", help="Medewerkers die kunnen inloggen.")
 mail = AppGroup("mail", help="Uitgaande e-mail.")
@@ -87,11 +85,3 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(mail)
     app.cli.add_command(tokens)
     app.cli.add_command(demo_command)
-    app.cli.add_command(wait_db_command)
-
-
-@click.command("wait-db", hidden=True)
-@with_appcontext
-def wait_db_command() -> None:
-    """Check the database answers (used by scripts)."""
-    db.session.execute(sa.text("SELECT 1"))

@@ -34,6 +34,16 @@ class Runtime:
                 self._lazy[name] = factory()
             return self._lazy[name]
 
+    def peek(self, name: str):
+        """The shared object `name` if it has been made, else None (nothing is started)."""
+        with self._lock:
+            return self._lazy.get(name)
+
+    def provide(self, name: str, value) -> None:
+        """Use `value` as the shared object `name` (tests give a stand-in converter this way)."""
+        with self._lock:
+            self._lazy[name] = value
+
     def close(self) -> None:
         for value in self._lazy.values():
             closer = getattr(value, "close", None)

@@ -774,6 +774,12 @@ def raadsbrief() -> Builder:
            "besluit, waarbij wij uw wensen en bedenkingen betrekken. Over het besluit "
            "informeren wij u.")
     b.para("Hoogachtend,", space_before=120)
+    college_signature(b)
+    return b
+
+
+def college_signature(b: Builder) -> None:
+    """The College signs raadsbrief and ontwerpbesluit: the secretaris and the burgemeester."""
     b.para("het college van burgemeester en wethouders van {{ organisation.name }},",
            "Ondertekening")
     b.signature_table(
@@ -782,7 +788,6 @@ def raadsbrief() -> Builder:
         [("Ondertekening", "de burgemeester,"), ("Ondertekening", ""),
          ("Ondertekening", DOTS)],
     )
-    return b
 
 
 def ontwerpbesluit() -> Builder:
@@ -843,14 +848,7 @@ def ontwerpbesluit() -> Builder:
     b.article("Inwerkingtreding")
     b.lid("Dit besluit treedt in werking op de dag na die waarop het is genomen.")
     b.para("Aldus besloten in de vergadering van " + DOTS + ",", space_before=240)
-    b.para("het college van burgemeester en wethouders van {{ organisation.name }},",
-           "Ondertekening")
-    b.signature_table(
-        [("Ondertekening", "de secretaris,"), ("Ondertekening", ""),
-         ("Ondertekening", DOTS)],
-        [("Ondertekening", "de burgemeester,"), ("Ondertekening", ""),
-         ("Ondertekening", DOTS)],
-    )
+    college_signature(b)
     return b
 
 

@@ -130,7 +130,7 @@ def app(app_settings, shared_converter):
     from flask_migrate import upgrade
 
     app = create_app(app_settings)
-    app.extensions["tekenklaar"]._lazy["converter"] = shared_converter
+    app.extensions["tekenklaar"].provide("converter", shared_converter)
     url = app_settings["database_url"]
     with app.app_context():
         if url.startswith("sqlite") or url not in _migrated:

@@ -168,15 +168,3 @@ def _people(organisation: Organisation) -> tuple[Person, Person]:
     c, s = latest.contact, latest.signatory
     return (Person(c.name, c.function, c.email, c.phone),
             Person(s.name, s.function, s.email, s.phone))
-
-
-def progress(run_id: int) -> dict:
-    """How far the run is: counts per state and the failed items with their reasons."""
-    run = db.session.get(BulkRun, run_id)
-    if run is None:
-        raise ServiceError("Deze bulkopdracht bestaat niet.")
-    counts = {"wachtend": 0, "klaar": 0, "mislukt": 0}
-    for item in run.items:
-        counts[item.state] = counts.get(item.state, 0) + 1
-    return {"total": run.total, **counts,
-            "failed": [(i.organisation_label, i.error) for i in run.items if i.state == "mislukt"]}

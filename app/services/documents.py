@@ -162,7 +162,7 @@ def converter_status() -> str:
     """How the PDF converter is doing, for /health; raises RuntimeError when it cannot work."""
     import shutil
 
-    started = runtime()._lazy.get("converter")
+    started = runtime().peek("converter")
     if started is not None:
         if not started.healthy():
             raise RuntimeError("LibreOffice reageert niet")

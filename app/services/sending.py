@@ -32,7 +32,6 @@ from app.services import timeline
 from app.services.callbacks import receive_callback
 from app.services.errors import ServiceError
 from app.services.packages import get_package
-from app.services.providers import available_providers
 from app.services.providers import manual_secret
 from app.services.providers import provider as get_provider
 from app.services.tracking import OUT_FOR_SIGNING
@@ -374,4 +373,4 @@ def check_pdf(data: bytes) -> None:
 
 
 __all__ = ["send_package", "remind_package", "cancel_package", "refresh_package",
-           "upload_signed_scan", "available_providers"]
+           "upload_signed_scan"]

@@ -42,7 +42,7 @@ CHANGED = ("U heeft iets veranderd sinds het voorbeeld. Bekijk het nieuwe voorbe
 @login_required
 def bulk_index():
     """The bulk runs so far, and the form to start one."""
-    from app.services.sending import available_providers
+    from app.services.providers import available_providers
 
     providers = available_providers()
     default = runtime().settings.signing_provider
@@ -57,7 +57,7 @@ def bulk_post():
     from app.domain.organisations import OrgKind
     from app.services.actions import start_bulk_once
     from app.services.bulk import BulkOffer
-    from app.services.sending import available_providers
+    from app.services.providers import available_providers
     from app.web.queries import bulk_preview
     from app.web.queries import known_organisations
 
@@ -148,7 +148,7 @@ def _preview_token(form, ids: list[int]) -> str:
 def _bulk_page(values: dict, ticked: list[str] | None = None, errors: dict | None = None,
                preview=None, token: str | None = None, notice: str | None = None,
                status: int = 200):
-    from app.services.sending import available_providers
+    from app.services.providers import available_providers
     from app.web.queries import bulk_runs
     from app.web.queries import known_organisations
 

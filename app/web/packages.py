@@ -276,7 +276,7 @@ def can_remind(provider_name: str | None) -> bool:
 
 
 def _provider_choices(package) -> list[str]:
-    from app.services.sending import available_providers
+    from app.services.providers import available_providers
 
     if package.envelope_id and package.provider:
         return [package.provider]  # a repeated send resumes the same envelope
@@ -355,7 +355,7 @@ def package_college_decision(package_id: int):
 def package_send(package_id: int):
     """Send the package for signature with the chosen provider (as a job)."""
     from app.services.actions import request_send
-    from app.services.sending import available_providers
+    from app.services.providers import available_providers
 
     def action():
         provider = request.form.get("provider", "")

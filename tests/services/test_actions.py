@@ -286,7 +286,7 @@ def test_a_job_whose_package_ends_mislukt_is_mislukt_with_the_reason(app):
             pass
 
     with app.app_context():
-        runtime()._lazy["converter"] = BrokenConverter()
+        runtime().provide("converter", BrokenConverter())
         package = create_package(new_package(), actor="test")
         run = enqueue(make_documents, package.id, "test", package_id=package.id)
         run = db.session.get(JobRun, run.id)

@@ -46,7 +46,7 @@ def test_a_failing_conversion_keeps_the_docx_and_records_the_reason(app, monkeyp
             pass
 
     with app.app_context():
-        runtime()._lazy["converter"] = BrokenConverter()
+        runtime().provide("converter", BrokenConverter())
         package = create_package(new_package(involvement=Involvement.LID), actor="test")
         package = make_documents(package.id, actor="test")
         package = db.session.get(Package, package.id)
@@ -68,7 +68,7 @@ def test_a_broken_template_leaves_the_reason_on_the_package(app):
             return "000000000000"
 
     with app.app_context():
-        runtime()._lazy["renderer"] = BrokenRenderer()
+        runtime().provide("renderer", BrokenRenderer())
         package = create_package(new_package(involvement=Involvement.LID), actor="test")
         package = make_documents(package.id, actor="test")
         package = db.session.get(Package, package.id)

@@ -180,6 +180,6 @@ def use_fake_converter(monkeypatch, fail: bool = False) -> FakeConverter:
 
 def wait_for_background_jobs(app) -> None:
     """Let inline background jobs (archiving after the last signature) finish."""
-    runner = app.extensions["tekenklaar"]._lazy.get("background-jobs")
+    runner = app.extensions["tekenklaar"].peek("background-jobs")
     if runner is not None:
         runner.wait()
