@@ -132,7 +132,7 @@ def archive_package(package_id: int) -> None:
     mails = mailing.queue_completed(package)
     db.session.commit()
     if mails:
-        enqueue(mailing.deliver_pending, package_id=package_id)
+        enqueue(mailing.deliver_mail_job, package_id=package_id)
 
 
 def _audit_from_timeline(package: Package) -> bytes:

@@ -116,7 +116,7 @@ def _send(package_id: int, adapter, name: str, key: str, actor: str) -> Package:
     if mail:
         from app.jobs import enqueue
 
-        enqueue(mailing.deliver_pending, package_id=package_id)
+        enqueue(mailing.deliver_mail_job, package_id=package_id)
     return get_package(package_id)
 
 
@@ -247,7 +247,7 @@ def remind_package(package_id: int, actor: str) -> Package:
     if how == "per e-mail":
         from app.jobs import enqueue
 
-        enqueue(mailing.deliver_pending, package_id=package_id)
+        enqueue(mailing.deliver_mail_job, package_id=package_id)
     return get_package(package_id)
 
 

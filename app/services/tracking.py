@@ -179,7 +179,7 @@ def after_commit(package_id: int, state: str, outcome: Outcome, *,
     from app.jobs import enqueue
 
     if outcome.mail_queued:
-        enqueue(mailing.deliver_pending, package_id=package_id)
+        enqueue(mailing.deliver_mail_job, package_id=package_id)
     if state == S.ONDERTEKEND.value and (outcome.signed_now or retry_archive):
         from app.services.archive import archive_package
 

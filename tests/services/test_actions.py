@@ -79,7 +79,7 @@ def test_documents_of_a_sent_package_are_refused_with_the_services_message(app, 
             request_documents(package_id, "test")
         assert by_action.value.message == by_service.value.message
         assert [j.name.split(":")[1] for j in jobs_of(package_id)] == [
-            "make_documents", "send_package", "deliver_pending"]
+            "make_documents", "send_package", "deliver_mail_job"]
 
 
 def test_send_inline_sends_at_once(app, monkeypatch):
