@@ -1,0 +1,21 @@
+"""security hardening (issue 12)
+
+Revision ID: 0005_security
+Revises: 0004_jobs
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0005_security'
+down_revision = '0004_jobs'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass
