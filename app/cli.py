@@ -19,14 +19,16 @@ tokens = AppGroup("tokens", help="API-tokens voor andere NVSI-systemen.")
 @click.option("--email", prompt="E-mailadres")
 @click.option("--name", prompt="Naam")
 @click.password_option("--password", prompt="Wachtwoord", confirmation_prompt="Nogmaals")
-def create_user_command(email: str, name: str, password: str) -> None:
+@click.option("--role", type=click.Choice(["medewerker", "beheerder"]), default="medewerker",
+              show_default=True, help="Een beheerder beheert ook gebruikers, tokens en sjablonen.")
+def create_user_command(email: str, name: str, password: str, role: str) -> None:
     """Maak een medewerker aan die kan inloggen."""
     from app.domain.validation import InputError
     from app.services.accounts import AccountError
     from app.services.accounts import create_user
 
     try:
-        user = create_user(email, name, password)
+        user = create_user(email, name, password, role=role)
     except (AccountError, InputError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Medewerker {user.id} aangemaakt.")

@@ -11,6 +11,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError
 from argon2.exceptions import VerificationError
 
+from app.domain.staff import StaffRole
 from app.domain.validation import clean_email
 from app.domain.validation import clean_text
 from app.extensions import db
@@ -28,15 +29,17 @@ class AccountError(ValueError):
     """Sign-in or account creation failed; the message is Dutch and safe to show."""
 
 
-def create_user(email: str, name: str, password: str) -> User:
+def create_user(email: str, name: str, password: str,
+                role: StaffRole | str = StaffRole.MEDEWERKER) -> User:
     """Add a staff user; raise AccountError for a taken address or a short password."""
+    role = StaffRole(role)
     email = clean_email(email, "email", "E-mailadres").lower()
     name = clean_text(name, "name", "Naam")
     if len(password) < MIN_PASSWORD:
         raise AccountError(f"Het wachtwoord moet minstens {MIN_PASSWORD} tekens hebben.")
     if db.session.scalar(sa.select(User).where(User.email == email)):
         raise AccountError("Er is al een gebruiker met dit e-mailadres.")
-    user = User(email=email, name=name, password_hash=_hasher.hash(password))
+    user = User(email=email, name=name, password_hash=_hasher.hash(password), role=role.value)
     db.session.add(user)
     db.session.commit()
     return user

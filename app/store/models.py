@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 
+from app.domain.staff import StaffRole
 from app.extensions import db
 
 Money = sa.Numeric(12, 2)
@@ -295,6 +296,8 @@ class User(db.Model):
     name: Mapped[str] = mapped_column(sa.String(200))
     password_hash: Mapped[str] = mapped_column(sa.String(300))
     active: Mapped[bool] = mapped_column(default=True)
+    role: Mapped[str] = mapped_column(sa.String(20), default="medewerker",
+                                      server_default="medewerker")
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
@@ -314,6 +317,10 @@ class User(db.Model):
 
     def get_id(self) -> str:
         return str(self.id)
+
+    @property
+    def is_beheerder(self) -> bool:
+        return self.role == StaffRole.BEHEERDER
 
 
 class ApiToken(db.Model):

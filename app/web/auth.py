@@ -1,6 +1,12 @@
-"""Staff sign-in: Flask-Login wiring and the page decorator."""
+"""Staff sign-in: Flask-Login wiring and the page decorators."""
 
 from __future__ import annotations
+
+import functools
+
+from flask import abort
+from flask_login import current_user
+from flask_login import login_required
 
 from app.extensions import db
 from app.extensions import login
@@ -15,3 +21,16 @@ login.session_protection = "strong"
 @login.user_loader
 def load_user(user_id: str) -> User | None:
     return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+def beheerder_required(view):
+    """Only a signed-in beheerder may open this page; others get 403."""
+
+    @functools.wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if not current_user.is_beheerder:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped

@@ -14,8 +14,11 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    with op.batch_alter_table("user") as batch:
+        batch.add_column(sa.Column("role", sa.String(length=20), nullable=False,
+                                   server_default="medewerker"))
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table("user") as batch:
+        batch.drop_column("role")
