@@ -15,10 +15,14 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from dataclasses import replace
+from collections.abc import Mapping
 from typing import Protocol
 
 from app.documents.context import build_context
+from app.documents.context import clean
 from app.documents.convert import ConversionError
+from app.documents.layout import DocumentProperties
+from app.documents.render import CompiledTemplate
 from app.documents.render import DocxRenderer
 from app.domain.facts import PackageFacts
 from app.domain.rules import DocumentKind
@@ -68,37 +72,58 @@ def document_filename(kind: DocumentKind, solution_code: str | None, reference: 
     return re.sub(r"-{2,}", "-", re.sub(r"[^A-Za-z0-9-]+", "-", name)).strip("-")
 
 
-def render_document(facts: PackageFacts, planned: PlannedDocument,
-                    renderer: DocxRenderer) -> MadeDocument:
-    """Render one planned document to .docx (pdf None).
+def document_properties(facts: PackageFacts, title: str) -> DocumentProperties:
+    """The PDF metadata of one document: its own title (document and organisation), the
+    association as author, Dutch as its language, the package reference as keyword."""
+    organisation = clean(facts.organisation.name)
+    return DocumentProperties(
+        title=f"{clean(title)} – {organisation}",
+        author=clean(facts.reference.association.name),
+        subject=f"{clean(title)} voor {organisation}",
+        keywords=clean(facts.reference_number),
+    )
+
+
+def render_document(facts: PackageFacts, planned: PlannedDocument, renderer: DocxRenderer,
+                    template: CompiledTemplate | None = None) -> MadeDocument:
+    """Render one planned document to .docx (pdf None), with `template` when given (an
+    uploaded version) or else the shipped template of its kind.
 
     Raises RenderError when its template is missing or broken.
     """
-    docx = renderer.render(planned.kind, build_context(facts, planned))
     title = planned.kind.title
     if planned.solution_code:
         title = f"{title}: {facts.reference.solution(planned.solution_code).name}"
+    template = template or renderer.template(planned.kind)
+    docx = renderer.render(planned.kind, build_context(facts, planned), template=template,
+                           properties=document_properties(facts, title))
     return MadeDocument(
         kind=planned.kind,
         solution_code=planned.solution_code,
         filename=document_filename(planned.kind, planned.solution_code, facts.reference_number),
         docx=docx,
         pdf=None,
-        template_version=renderer.template_version(planned.kind),
+        template_version=template.version,
         title=title,
     )
 
 
 def make_package_documents(facts: PackageFacts, renderer: DocxRenderer,
-                           converter: Converter | None = None) -> list[MadeDocument]:
+                           converter: Converter | None = None,
+                           templates: Mapping[DocumentKind, CompiledTemplate] | None = None,
+                           ) -> list[MadeDocument]:
     """Return every document the package's plan calls for, in plan order.
 
+    `templates` names the template version to use per kind (uploaded by staff); a kind not in
+    it uses the shipped template.
     With a converter, each document also gets its PDF/A; documents convert in parallel up to
     the converter's `parallelism`. Raises RenderError for a broken template, and
     ConversionError when a PDF fails, naming the document; its `made` holds every document
     with its .docx and the PDFs that did succeed, its `failed` those without a PDF.
     """
-    made = [render_document(facts, planned, renderer) for planned in facts.plan.documents]
+    templates = templates or {}
+    made = [render_document(facts, planned, renderer, templates.get(planned.kind))
+            for planned in facts.plan.documents]
     if converter is None:
         return made
     workers = max(1, min(int(getattr(converter, "parallelism", 1)), len(made)))

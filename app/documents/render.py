@@ -11,8 +11,13 @@ half once per template:
 - every other part of the package is deflated once and copied as is into each output zip.
 
 A render then only runs the compiled templates, applies docxtpl's post-processing (`\\n<w:p`
-markers, `resolve_listing` for line breaks and tabs), checks that the XML is well formed, and
-writes the zip. The document text is the same as plain docxtpl's (tests/documents compare them).
+markers, `resolve_listing` for line breaks and tabs), checks that the XML is well formed,
+applies the layout rules of app.documents.layout (signature blocks, table rows, unbreakable
+IBANs, amounts and dates; the document's own title in its properties), and writes the zip.
+
+Templates come from `templates_docx/` (the shipped version of each kind) or, for a version
+staff uploaded, from bytes: `compile_bytes(kind, data)` compiles one, cached by its SHA-256,
+and `render(kind, context, template=...)` renders with it. The document text is the same as plain docxtpl's (tests/documents compare them).
 
 Escaping: Jinja escapes `&`, `<`, `>` and quotes in every value, and never evaluates a value
 again, so a typed `{{ 7*7 }}` or `<w:p>` comes out literally. docxtpl turns `{_{`, `}_}`,
@@ -42,10 +47,17 @@ from lxml import etree
 
 from app.documents.docxzip import Member
 from app.documents.docxzip import write_zip
+from app.documents.layout import DocumentProperties
+from app.documents.layout import apply_layout
+from app.documents.layout import apply_text_rules
+from app.documents.layout import core_properties
+from app.documents.layout import default_language
 from app.domain.rules import DocumentKind
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates_docx"
 XML_DECLARATION = "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+CORE_PART = "docProps/core.xml"
+STYLES_PART = "word/styles.xml"
 FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 
 _P_MARK = re.compile(r"<w:p([ >])")
@@ -82,6 +94,15 @@ class _Dynamic:
     prefix: str
     suffix: str
     fix_tree: bool
+    is_body: bool = False
+
+
+@dataclass(frozen=True)
+class _Core:
+    """The document properties part, written per document when properties are given."""
+
+    name: str
+    member: Member
 
 
 @dataclass(frozen=True)
@@ -89,9 +110,9 @@ class CompiledTemplate:
     """A template ready to render: its parts in zip order, static ones already compressed."""
 
     kind: DocumentKind
-    path: Path
+    path: Path  # the shipped file, or the name of an uploaded version
     version: str
-    entries: tuple[Member | _Dynamic, ...]
+    entries: tuple[Member | _Dynamic | _Core, ...]
 
     def sources(self) -> dict[str, str]:
         """The Jinja source of each rendered part, by part name."""
@@ -108,6 +129,7 @@ class DocxRenderer:
             undefined=jinja2.StrictUndefined if strict else jinja2.Undefined,
         )
         self._cache: dict[DocumentKind, CompiledTemplate] = {}
+        self._by_digest: dict[tuple[DocumentKind, str], CompiledTemplate] = {}
         self._lock = threading.Lock()
 
     def template_path(self, kind: DocumentKind) -> Path:
@@ -127,6 +149,21 @@ class DocxRenderer:
                     self._cache[kind] = compiled
         return compiled
 
+    def compile_bytes(self, kind: DocumentKind, data: bytes, name: str | None = None
+                      ) -> CompiledTemplate:
+        """Return `data` (a .docx) compiled as the template for `kind`, cached by its SHA-256.
+
+        `name` is what messages call the file (default: the shipped file name). Raises
+        RenderError when it is no .docx or has a tag error.
+        """
+        key = (kind, hashlib.sha256(data).hexdigest())
+        compiled = self._by_digest.get(key)
+        if compiled is None:
+            compiled = self._compile_data(kind, data, Path(name or template_filename(kind)))
+            with self._lock:
+                compiled = self._by_digest.setdefault(key, compiled)
+        return compiled
+
     def preload(self) -> None:
         """Compile every template now (e.g. at start), so that errors show early."""
         for kind in DocumentKind:
@@ -136,26 +173,38 @@ class DocxRenderer:
         """The short SHA-256 of the template file for `kind`."""
         return self.template(kind).version
 
-    def undeclared_variables(self, kind: DocumentKind) -> set[str]:
+    def undeclared_variables(self, kind: DocumentKind,
+                             template: CompiledTemplate | None = None) -> set[str]:
         """The top-level names the template for `kind` reads from its context."""
         names: set[str] = set()
-        for source in self.template(kind).sources().values():
+        for source in (template or self.template(kind)).sources().values():
             names |= meta.find_undeclared_variables(self._env.parse(source))
         return names
 
-    def render(self, kind: DocumentKind, context: Mapping[str, Any]) -> bytes:
+    def parse(self, source: str):
+        """The Jinja syntax tree of a part's source (for app.documents.check)."""
+        return self._env.parse(source)
+
+    def render(self, kind: DocumentKind, context: Mapping[str, Any], *,
+               template: CompiledTemplate | None = None,
+               properties: DocumentProperties | None = None) -> bytes:
         """Return the .docx bytes of `kind` rendered with `context`.
 
+        `template` is a version from `compile_bytes` (default: the shipped one); `properties`
+        give the document its own title, author and language (default: the template's).
         Raises RenderError (Dutch message) when the context lacks a value the template uses,
         or when the template produces XML that is not well formed.
         """
-        compiled = self.template(kind)
+        compiled = template or self.template(kind)
         members = []
         for entry in compiled.entries:
             if isinstance(entry, Member):
                 members.append(entry)
+            elif isinstance(entry, _Core):
+                members.append(entry.member if properties is None else
+                               Member.compress(entry.name, core_properties(properties)))
             else:
-                xml = _render_part(entry, context, kind)
+                xml = _render_part(entry, context, compiled.path.name)
                 members.append(Member.compress(entry.name, xml.encode("utf-8")))
         return write_zip(members)
 
@@ -166,22 +215,41 @@ class DocxRenderer:
             data = path.read_bytes()
         except OSError:
             raise RenderError(f"Het sjabloon {path.name} ontbreekt in {path.parent}.") from None
+        return self._compile_data(kind, data, path)
+
+    def _compile_data(self, kind: DocumentKind, data: bytes, path: Path) -> CompiledTemplate:
         try:
             parts = _template_parts(data)
         except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:
             raise RenderError(f"Het sjabloon {path.name} is geen geldig Word-bestand ({exc}).")
-        entries: list[Member | _Dynamic] = []
+        body = next(iter(parts))  # the main document part comes first
+        entries: list[Member | _Dynamic | _Core] = []
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            for name in zf.namelist():
+            names = zf.namelist()
+            for name in names:
                 part = parts.get(name)
-                if part is None or not any(tag in part[1] for tag in _JINJA):
+                if name == CORE_PART:
+                    entries.append(_Core(name, Member.compress(name, zf.read(name))))
+                elif name == STYLES_PART:
+                    try:
+                        styles = default_language(zf.read(name))
+                    except etree.XMLSyntaxError as exc:
+                        raise RenderError(f"Het sjabloon {path.name} is geen geldig "
+                                          f"Word-bestand ({exc}).") from None
+                    entries.append(Member.compress(name, styles))
+                elif part is None or (name != body and not any(t in part[1] for t in _JINJA)):
                     entries.append(Member.compress(name, zf.read(name)))
-                    continue
-                prefix, source, suffix = part
-                entries.append(self._dynamic(path, name, prefix, source, suffix))
+                else:
+                    prefix, source, suffix = part
+                    entries.append(self._dynamic(path, name, prefix, source, suffix,
+                                                 name == body))
+        if CORE_PART not in names:
+            entries.append(_Core(CORE_PART, Member.compress(
+                CORE_PART, core_properties(DocumentProperties(kind.title, "")))))
         return CompiledTemplate(kind, path, template_version(data), tuple(entries))
 
-    def _dynamic(self, path: Path, name: str, prefix: str, source: str, suffix: str) -> _Dynamic:
+    def _dynamic(self, path: Path, name: str, prefix: str, source: str, suffix: str,
+                 is_body: bool) -> _Dynamic:
         source = _ESCAPED.sub(lambda m: _ESCAPED_BRACES[m.group(0)], source)
         source = _P_MARK.sub(r"\n<w:p\1", source)
         try:
@@ -195,7 +263,7 @@ class DocxRenderer:
                 "opnieuw, zonder opmaak binnen de accolades."
             ) from None
         return _Dynamic(name, source, template, prefix, suffix,
-                        bool(_NEEDS_TREE_FIX.search(source)))
+                        bool(_NEEDS_TREE_FIX.search(source)), is_body)
 
 
 def _template_parts(data: bytes) -> dict[str, tuple[str, str, str]]:
@@ -239,16 +307,15 @@ class _DocPrIds:
         self.docx_ids_index = 1000
 
 
-def _render_part(part: _Dynamic, context: Mapping[str, Any], kind: DocumentKind) -> str:
+def _render_part(part: _Dynamic, context: Mapping[str, Any], filename: str) -> str:
     try:
         xml = part.template.render(context)
     except jinja2.UndefinedError as exc:
         raise RenderError(
-            f"Het sjabloon {template_filename(kind)} gebruikt een gegeven dat ontbreekt: "
-            f"{exc.message}."
+            f"Het sjabloon {filename} gebruikt een gegeven dat ontbreekt: {exc.message}."
         ) from None
     except jinja2.TemplateError as exc:
-        raise RenderError(f"Het sjabloon {template_filename(kind)} geeft een fout: {exc}.") from None
+        raise RenderError(f"Het sjabloon {filename} geeft een fout: {exc}.") from None
     xml = _P_UNMARK.sub(r"<w:p\1", xml)
     if any(char in xml for char in _LISTING_CHARS):
         xml = DocxTemplate.resolve_listing(None, xml)
@@ -256,12 +323,15 @@ def _render_part(part: _Dynamic, context: Mapping[str, Any], kind: DocumentKind)
         tree = etree.fromstring(xml.encode("utf-8"), _parser())
     except etree.XMLSyntaxError as exc:
         raise RenderError(
-            f"Het sjabloon {template_filename(kind)} ({part.name}) levert geen geldige XML op "
+            f"Het sjabloon {filename} ({part.name}) levert geen geldige XML op "
             f"({exc}). Controleer de sjabloontags rond tabellen en alinea’s."
         ) from None
     if part.fix_tree:  # column loops, merged cells or images: docxtpl's own repairs
         tree = DocxTemplate.fix_tables(None, xml)
         DocxTemplate.fix_docpr_ids(_DocPrIds(), tree)
-        xml = etree.tostring(tree, encoding="unicode")
+    apply_text_rules(tree)
+    if part.is_body:
+        apply_layout(tree)
+    xml = etree.tostring(tree, encoding="unicode")
     del tree
     return part.prefix + xml + part.suffix

@@ -359,7 +359,10 @@ def test_same_text_as_plain_docxtpl_for_every_document_of_every_scenario(rendere
             buffer = io.BytesIO()
             template.save(buffer)
             ours = renderer.render(planned.kind, context)
-            assert docx_text(ours) == docx_text(buffer.getvalue()), planned
+            # the same text, except that our layout rules make IBANs, amounts and dates
+            # unbreakable (no-break spaces)
+            assert docx_text(ours).replace("\xa0", " ") == \
+                docx_text(buffer.getvalue()).replace("\xa0", " "), planned
 
 
 def test_rendering_is_deterministic(renderer):
