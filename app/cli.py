@@ -1,4 +1,5 @@
-"""Command-line tasks: `flask users create`, `flask tokens create`, `flask demo`."""
+"""Command-line tasks: `flask users create`, `flask tokens create`, `flask demo`,
+`flask templates check`, `flask templates text NAME`."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from flask.cli import with_appcontext
 users = AppGroup("users", help="Medewerkers die kunnen inloggen.")
 mail = AppGroup("mail", help="Uitgaande e-mail.")
 tokens = AppGroup("tokens", help="API-tokens voor andere NVSI-systemen.")
+templates = AppGroup("templates", help="De Word-sjablonen van de documenten.")
 
 
 @users.command("create")
@@ -81,9 +83,86 @@ def worker_command(burst: bool) -> None:
     work(current_app._get_current_object(), burst=burst)
 
 
+@templates.command("check")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+@click.option("--kind", "kind_name", default=None,
+              help="Het soort document van de bestanden (standaard: uit de bestandsnaam).")
+def check_templates_command(files: tuple[str, ...], kind_name: str | None) -> None:
+    """Controleer de sjablonen tegen een voorbeeldpakket van elke soort.
+
+    Zonder FILES: elk sjabloon in templates_docx/. Met FILES: die .docx-bestanden. Meldt per
+    sjabloon een onbekend gegeven, een ontbrekende waarde of een kapot blok, met de tag;
+    stopt met code 1 bij elk probleem.
+    """
+    from pathlib import Path
+
+    from app.documents.samples import SampleError
+    from app.services import templates as service
+    from app.services.errors import NotFound
+
+    try:
+        if files:
+            checks = []
+            for file in files:
+                kind = service.parse_kind(kind_name or Path(file).name)
+                checks.append((kind, Path(file).read_bytes(), Path(file).name))
+        else:
+            from app.domain.rules import DocumentKind
+
+            checks = [(kind, None, None) for kind in DocumentKind]
+        reports = [service.check(kind, data, name) for kind, data, name in checks]
+    except (NotFound, SampleError) as exc:
+        raise click.ClickException(exc.message if hasattr(exc, "message") else str(exc))
+    failed = 0
+    for report in reports:
+        if report.ok:
+            click.echo(f"{report.template}: in orde ({report.samples} voorbeelddocumenten)")
+            continue
+        failed += 1
+        click.echo(f"{report.template}: {len(report.problems)} "
+                   f"{'probleem' if len(report.problems) == 1 else 'problemen'}", err=True)
+        for problem in report.problems:
+            click.echo(f"  - {problem}", err=True)
+    if failed:
+        raise click.ClickException(
+            f"{failed} van de {len(reports)} sjablonen {'heeft' if failed == 1 else 'hebben'} "
+            "een probleem.")
+    click.echo(f"Alle {len(reports)} sjablonen zijn in orde.")
+
+
+@templates.command("text")
+@click.argument("name")
+@click.option("--version", "number", type=int, default=None,
+              help="Een versie die een beheerder heeft geüpload (1 is het meegeleverde bestand).")
+def template_text_command(name: str, number: int | None) -> None:
+    """Toon de tekst van een sjabloon met zijn tags, om een wijziging als tekst te vergelijken.
+
+    NAME is een soort document (bijv. gebruiksovereenkomst) of het pad van een .docx.
+    """
+    from pathlib import Path
+
+    from app.documents.text import template_text
+    from app.services import templates as service
+    from app.services.errors import NotFound
+
+    try:
+        path = Path(name)
+        if name.endswith(".docx") and path.is_file():
+            data = path.read_bytes()
+        else:
+            kind = service.parse_kind(name)
+            data = service.template_bytes(kind, number or service.SHIPPED)
+        click.echo(template_text(data), nl=False)
+    except NotFound as exc:
+        raise click.ClickException(exc.message) from None
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(worker_command)
     app.cli.add_command(users)
     app.cli.add_command(mail)
     app.cli.add_command(tokens)
+    app.cli.add_command(templates)
     app.cli.add_command(demo_command)

@@ -31,6 +31,7 @@ cache is filled under a lock.
 from __future__ import annotations
 
 import hashlib
+import html
 import io
 import re
 import threading
@@ -71,7 +72,93 @@ _JINJA = ("{{", "{%", "{#")
 
 
 class RenderError(Exception):
-    """A template cannot be read or rendered; the message (Dutch) says which and why."""
+    """A template cannot be read or rendered; the message (Dutch) says which and why.
+
+    `tag` is the template tag at fault as it stands in the text (e.g. `{% endfi %}`), when
+    known.
+    """
+
+    def __init__(self, message: str, tag: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.tag = tag
+
+
+_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+_OPENERS = {"if": "endif", "for": "endfor", "with": "endwith", "macro": "endmacro",
+            "call": "endcall", "filter": "endfilter", "block": "endblock", "raw": "endraw",
+            "autoescape": "endautoescape"}
+_BLOCK_NAME = re.compile(r"^\{%-?\s*(\w+)")
+
+
+def visible_text(xml: str) -> str:
+    """The text of an XML fragment as a person sees it: tags removed, entities resolved."""
+    return html.unescape(re.sub(r"<[^>]+>", "", xml))
+
+
+def template_tags(xml: str) -> list[str]:
+    """Every template tag (`{{ … }}`, `{% … %}`, `{# … #}`) in the text of `xml`, in order."""
+    return [" ".join(tag.split()) for tag in _TAG.findall(visible_text(xml))]
+
+
+def _unclosed_block(source: str) -> str | None:
+    """The innermost block tag that is opened but never closed, if any."""
+    stack: list[tuple[str, str]] = []
+    for tag in template_tags(source):
+        match = _BLOCK_NAME.match(tag)
+        if not match:
+            continue
+        word = match.group(1)
+        if word in _OPENERS:
+            stack.append((word, tag))
+        elif word.startswith("end") and stack and _OPENERS.get(stack[-1][0]) == word:
+            stack.pop()
+    return stack[-1][1] if stack else None
+
+
+def blame(source: str, exc: jinja2.TemplateSyntaxError) -> tuple[str, str | None]:
+    """A Dutch description of a Jinja syntax error and the tag it is about."""
+    message = exc.message or ""
+    lines = source.splitlines()
+    line = lines[exc.lineno - 1] if 0 < (exc.lineno or 0) <= len(lines) else ""
+    tags = template_tags(line)
+    quoted = re.findall(r"'([^']+)'", message)
+
+    def tag_with(word: str | None) -> str | None:
+        for tag in tags:
+            if word and word in tag:
+                return tag
+        if tags:
+            return tags[-1]
+        unclosed = re.search(r"\{[{%#][^}]*", visible_text(line))
+        return " ".join(unclosed.group(0).split()) + " …" if unclosed else None
+
+    if message.startswith("Encountered unknown tag"):
+        word = quoted[0] if quoted else "?"
+        hint = (" (er staat geen blok open dat deze tag kan sluiten, of de naam is verkeerd "
+                "gespeld)" if word.startswith(("end", "el")) else "")
+        return f"onbekende tag ‘{word}’{hint}", tag_with(word)
+    if message.lower().startswith("unexpected end of template"):
+        opened = _unclosed_block(source)
+        if opened:
+            closer = _OPENERS.get(_BLOCK_NAME.match(opened).group(1), "end")
+            return (f"het blok {opened} wordt nergens afgesloten (er ontbreekt een "
+                    f"{{% {closer} %}})"), opened
+        return "een tag wordt niet afgesloten (ontbreekt }} of %}?)", tag_with(None)
+    if message.startswith("No filter named"):
+        word = quoted[0] if quoted else "?"
+        return f"onbekend filter ‘{word}’", tag_with(word)
+    if message.startswith("No test named"):
+        word = quoted[0] if quoted else "?"
+        return f"onbekende test ‘{word}’", tag_with(word)
+    if message.startswith("expected token") and len(quoted) > 1:
+        return f"onverwacht ‘{quoted[1]}’ in een tag", tag_with(quoted[1])
+    if message.startswith("unexpected"):
+        word = quoted[0] if quoted else message.split()[-1]
+        return f"onverwacht ‘{word}’ in een tag", tag_with(word)
+    if message.startswith("expected name or number"):
+        return "onvolledige tag (na de punt ontbreekt een naam)", tag_with(None)
+    return f"onjuiste tag ({message})", tag_with(None)
 
 
 def template_filename(kind: DocumentKind) -> str:
@@ -255,12 +342,14 @@ class DocxRenderer:
         try:
             template = self._env.from_string(source)
         except jinja2.TemplateSyntaxError as exc:
-            near = re.sub(r"<[^>]+>", "", "\n".join(source.splitlines()[max(exc.lineno - 2, 0):
-                                                                         exc.lineno + 1]))
+            what, tag = blame(source, exc)
+            near = visible_text("\n".join(source.splitlines()[max(exc.lineno - 2, 0):
+                                                              exc.lineno + 1]))
+            where = f"in de tag {tag}" if tag else f"bij de tekst “{near.strip()[:200]}”"
             raise RenderError(
-                f"Het sjabloon {path.name} ({name}) bevat een fout in een sjabloontag: "
-                f"{exc.message}. Tekst bij de fout: “{near.strip()[:200]}”. Typ de tag in één keer "
-                "opnieuw, zonder opmaak binnen de accolades."
+                f"Het sjabloon {path.name} ({name}) bevat een fout in een sjabloontag {where}: "
+                f"{what}. Typ de tag in één keer opnieuw, zonder opmaak binnen de accolades.",
+                tag=tag,
             ) from None
         return _Dynamic(name, source, template, prefix, suffix,
                         bool(_NEEDS_TREE_FIX.search(source)), is_body)

@@ -1,6 +1,8 @@
 """Making a package's documents (DOCX and PDF) and handing them out again.
 
-make_documents renders every planned document, converts it to PDF/A, stores both under keys
+make_documents renders every planned document with the template version the package uses
+(app.services.templates: the current one, or for a package made before the one it was made
+with), converts it to PDF/A, stores both under keys
 recorded on the package with their SHA-256, and moves the package to `klaar`. A conversion
 that fails leaves the reason on the package (`mislukt`) and keeps every file already made.
 """
@@ -67,9 +69,12 @@ def make_documents(package_id: int, actor: str) -> Package:
     state = PackageState(package.state)
     if state not in MAKEABLE or package.envelope_id:
         raise ServiceError(NOT_MAKEABLE)
+    from app.services.templates import templates_for
+
     store = runtime().store
     now = utcnow()
     made_count = 0
+    versions = {}
 
     def keep(made) -> None:
         nonlocal made_count
@@ -77,6 +82,7 @@ def make_documents(package_id: int, actor: str) -> Package:
         base = f"packages/{package.reference_number}/{made.filename}"
         document.filename = made.filename
         document.template_version = made.template_version
+        document.template_number = versions[made.kind][0]
         document.docx_key = f"{base}.docx"
         document.docx_sha256 = store.put(document.docx_key, made.docx)
         if made.pdf is not None:
@@ -86,7 +92,10 @@ def make_documents(package_id: int, actor: str) -> Package:
         made_count += 1
 
     try:
-        for made in make_package_documents(facts_for(package), renderer(), converter()):
+        versions.update(templates_for(package))  # as made before, else the current ones
+        templates = {kind: template for kind, (_, template) in versions.items()}
+        for made in make_package_documents(facts_for(package), renderer(), converter(),
+                                           templates):
             keep(made)
     except (ConversionError, RenderError) as exc:
         for made in getattr(exc, "made", ()):

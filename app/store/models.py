@@ -175,7 +175,8 @@ class Document(db.Model):
     reason: Mapped[str] = mapped_column(sa.Text, default="")
     signed_required: Mapped[bool] = mapped_column(default=True)
     filename: Mapped[str | None] = mapped_column(sa.String(200))
-    template_version: Mapped[str | None] = mapped_column(sa.String(64))
+    template_version: Mapped[str | None] = mapped_column(sa.String(64))  # short SHA-256
+    template_number: Mapped[int | None]  # 1 = the shipped file, 2… = TemplateVersion.number
     docx_key: Mapped[str | None] = mapped_column(sa.String(300))
     docx_sha256: Mapped[str | None] = mapped_column(sa.String(64))
     pdf_key: Mapped[str | None] = mapped_column(sa.String(300))
@@ -284,6 +285,30 @@ class OutgoingMail(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[dt.datetime | None]
     message_id: Mapped[str | None] = mapped_column(sa.String(300))
+
+
+class TemplateVersion(db.Model):
+    """A version of a document template that a beheerder uploaded.
+
+    Version 1 of every kind is the file shipped in templates_docx/ and has no row; uploads
+    are numbered 2, 3, … per kind. The newest is the one new packages use; the bytes stay in
+    the document store under `store_key`, so every earlier version can be read again.
+    """
+
+    __tablename__ = "template_version"
+    __table_args__ = (sa.UniqueConstraint("kind", "number", name="uq_template_version_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(40), index=True)  # DocumentKind
+    number: Mapped[int]
+    version: Mapped[str] = mapped_column(sa.String(12))  # short SHA-256, as on documents
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    store_key: Mapped[str] = mapped_column(sa.String(300))
+    filename: Mapped[str] = mapped_column(sa.String(200))
+    size: Mapped[int]
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    uploaded_by: Mapped[str] = mapped_column(sa.String(200))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 class User(db.Model):

@@ -1,0 +1,126 @@
+"""Sample packages, one for every kind of package, to check the templates against.
+
+`sample_packages(reference, today)` plans each package with the domain's own rules
+(`plan_package`) from the reference data in config/, so a template is checked against exactly
+the context real packages get: a new context key or a new kind of document is picked up
+without any change here. The names are deliberately awkward (`&`, quotes, `<`, non-Latin
+script), as real names can be.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from app.domain.facts import PackageFacts
+from app.domain.organisations import Address
+from app.domain.organisations import Involvement
+from app.domain.organisations import Organisation
+from app.domain.organisations import OrgKind
+from app.domain.organisations import Person
+from app.domain.reference import ReferenceData
+from app.domain.rules import OnFile
+from app.domain.rules import PackageRequest
+from app.domain.rules import SolutionRequest
+from app.domain.rules import plan_package
+
+GEMEENTE = "Súdwest-Fryslân"
+STICHTING = 'Stichting Zorg & Welzijn "De Brug" <Noord>'
+PUBLIEK = "Δήμος Αθηναίων – Gemeenschappelijke Regeling"
+CONTACT = Person("Olena Шевченко-de Wit", "adviseur sociaal domein", "o.dewit@example.nl",
+                 "+31 30 123 4567")
+SIGNATORY = Person("Sharon Dijksma", "burgemeester", "burgemeester@example.nl")
+ADDRESS = Address("Marktstraat 15", "8601 CG", "Sneek")
+
+
+class SampleError(Exception):
+    """A sample package cannot be planned (e.g. no fee schedule for its start dates)."""
+
+
+def sample_starts(reference: ReferenceData, today: dt.date) -> list[dt.date]:
+    """Start dates after `today` that the fee schedule covers: next month, three months
+    on, and 1 January of the next year (those whose year has fees)."""
+    def first_of_month(months_ahead: int) -> dt.date:
+        month = today.month - 1 + months_ahead
+        return dt.date(today.year + month // 12, month % 12 + 1, 1)
+
+    candidates = [first_of_month(1), first_of_month(3), dt.date(today.year + 1, 1, 1)]
+    starts = [day for day in candidates if day.year in reference.fee_years]
+    return list(dict.fromkeys(starts)) or [first_of_month(1)]
+
+
+def _solutions(reference: ReferenceData, today: dt.date, count: int) -> tuple[SolutionRequest, ...]:
+    starts = sample_starts(reference, today)
+    codes = list(reference.solutions)[:count]
+    return tuple(SolutionRequest(code, starts[i % len(starts)]) for i, code in enumerate(codes))
+
+
+def _facts(reference: ReferenceData, today: dt.date, number: int, kind: OrgKind,
+           involvement: Involvement, *, name: str, solutions=(), on_file: OnFile | None = None,
+           address: Address | None = ADDRESS, contact: Person = CONTACT,
+           signatory: Person = SIGNATORY, deadline: bool = True) -> PackageFacts:
+    on_file = on_file or OnFile()
+    request = PackageRequest(kind, involvement, tuple(solutions),
+                             participant_warning_acknowledged=True)
+    plan = plan_package(request, on_file, reference)
+    return PackageFacts(
+        reference_number=f"NVSI-{today.year}-{9000 + number:04d}",
+        created_on=today,
+        organisation=Organisation(name, kind,
+                                  cbs_code="GM1900" if kind is OrgKind.GEMEENTE else None,
+                                  kvk=None if kind is OrgKind.GEMEENTE else "41234567",
+                                  address=address),
+        involvement=involvement,
+        contact=contact,
+        signatory=signatory,
+        plan=plan,
+        on_file=on_file,
+        reference=reference,
+        breach_notice_hours=24,
+        council_deadline=(today + dt.timedelta(weeks=8)
+                          if plan.needs_council and deadline else None),
+    )
+
+
+def sample_packages(reference: ReferenceData, today: dt.date) -> dict[str, PackageFacts]:
+    """Packages (by a Dutch label) that together make every kind of document and take the
+    branches of the templates: gemeente lid, participant, stichting lid, publieke organisatie,
+    an organisation with agreements on file.
+
+    Raises SampleError (Dutch) when one cannot be planned with the reference data.
+    """
+    all_three = _solutions(reference, today, 3)
+    one = all_three[:1]
+    stichting = OrgKind.MAATSCHAPPELIJKE_ORGANISATIE
+    on_file_since = today - dt.timedelta(days=400)
+    specs = {
+        "gemeente als lid, met drie oplossingen": dict(
+            kind=OrgKind.GEMEENTE, involvement=Involvement.LID, name=GEMEENTE,
+            solutions=all_three),
+        "gemeente als lid, zonder oplossingen en zonder raadstermijn": dict(
+            kind=OrgKind.GEMEENTE, involvement=Involvement.LID, name=GEMEENTE, deadline=False),
+        "gemeente als participant": dict(
+            kind=OrgKind.GEMEENTE, involvement=Involvement.PARTICIPANT, name=GEMEENTE,
+            solutions=one),
+        "stichting als lid": dict(
+            kind=stichting, involvement=Involvement.LID, name=STICHTING, solutions=one,
+            signatory=Person("Piet Jansen", "voorzitter", "piet@example.nl")),
+        "stichting als participant": dict(
+            kind=stichting, involvement=Involvement.PARTICIPANT, name=STICHTING,
+            solutions=all_three[:2], address=None),
+        "publieke organisatie als lid, zonder adres": dict(
+            kind=OrgKind.PUBLIEKE_ORGANISATIE, involvement=Involvement.LID, name=PUBLIEK,
+            address=None),
+        "organisatie met overeenkomsten in het archief": dict(
+            kind=stichting, involvement=Involvement.LID, name=STICHTING, solutions=all_three,
+            on_file=OnFile(registered_as=Involvement.LID, registered_on=on_file_since,
+                           verwerkersovereenkomst_on=on_file_since,
+                           contracted={all_three[0].code: on_file_since} if all_three else {})),
+    }
+    samples = {}
+    for number, (label, spec) in enumerate(specs.items(), start=1):
+        try:
+            samples[label] = _facts(reference, today, number, **spec)
+        except Exception as exc:  # a RuleError or a reference data problem
+            raise SampleError(f"Het voorbeeldpakket ‘{label}’ kan niet worden gemaakt: "
+                              f"{exc}") from None
+    return samples
