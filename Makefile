@@ -20,6 +20,7 @@ demo: setup
 
 test: setup
 	@bash scripts/services.sh
+	.venv/bin/flask templates check
 	.venv/bin/python -m pytest $(PYTEST_ARGS)
 
 bench: setup

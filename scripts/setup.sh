@@ -7,8 +7,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# fonts-symbola (emoji and symbols, monochrome so LibreOffice embeds them as text) and
+# fonts-noto-cjk (Chinese, Japanese, Korean): every character of a name that is in the DOCX is
+# in the PDF too (tests/documents/test_layout.py)
 SYSTEM_PACKAGES=(libreoffice-writer-nogui python3-uno python3-venv chromium
-                 fonts-dejavu-core fonts-liberation2 fonts-noto-core poppler-utils)
+                 fonts-dejavu-core fonts-liberation2 fonts-noto-core fonts-symbola
+                 fonts-noto-cjk poppler-utils)
 
 missing=()
 for pkg in "${SYSTEM_PACKAGES[@]}"; do

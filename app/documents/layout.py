@@ -162,7 +162,12 @@ def _keep_block(children: list[etree._Element], start: int, end: int) -> None:
     while position >= 0:
         element = children[position]
         if element.tag != f"{W}p":
-            break  # a table before the block: its rows do not split, that is enough
+            # a table before the block: its last row goes with the block (Word and
+            # LibreOffice keep a table with the next paragraph when its last row is kept)
+            rows = element.findall(f"{W}tr")
+            for paragraph in (rows[-1].iter(f"{W}p") if rows else ()):
+                _paragraph_flag(paragraph, "keepNext")
+            break
         _paragraph_flag(element, "keepNext")
         _paragraph_flag(element, "keepLines")
         if not _is_lead_in(element):

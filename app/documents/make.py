@@ -75,13 +75,21 @@ def document_filename(kind: DocumentKind, solution_code: str | None, reference: 
 def document_properties(facts: PackageFacts, title: str) -> DocumentProperties:
     """The PDF metadata of one document: its own title (document and organisation), the
     association as author, Dutch as its language, the package reference as keyword."""
-    organisation = clean(facts.organisation.name)
+    organisation = _metadata_safe(clean(facts.organisation.name))
     return DocumentProperties(
         title=f"{clean(title)} – {organisation}",
         author=clean(facts.reference.association.name),
         subject=f"{clean(title)} voor {organisation}",
         keywords=clean(facts.reference_number),
     )
+
+
+def _metadata_safe(text: str) -> str:
+    """`text` without the characters LibreOffice 7.4 escapes twice in the PDF's XMP metadata
+    (its XMP would then differ from the document info, which PDF/A forbids)."""
+    for char, replacement in (("&", "en"), ("<", ""), (">", ""), ('"', "”"), ("'", "’")):
+        text = text.replace(char, replacement)
+    return " ".join(text.split())
 
 
 def render_document(facts: PackageFacts, planned: PlannedDocument, renderer: DocxRenderer,

@@ -1,0 +1,226 @@
+"""Layout and fidelity with the real LibreOffice, over three generated packages whose names
+are adversarial: no page whose only text is a signature block, no table row split across two
+pages, every character of every name in the PDF, and each PDF's own title, author, language."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import unicodedata
+
+import pytest
+from docx import Document as Docx
+from lxml import etree
+from pypdf import PdfReader
+
+from app.documents import layout
+from app.documents import make_package_documents
+from app.documents.layout import keep_unbroken
+from app.domain.organisations import Involvement
+from app.domain.organisations import OrgKind
+from app.domain.organisations import Person
+from app.domain.rules import DocumentKind as K
+
+from tests.documents.builders import THREE
+from tests.documents.builders import facts
+
+W = layout.W
+NAMES = {
+    "emoji": "Zorg 😀 & Welzijn 👩‍👩‍👧 🇳🇱 👍🏽 ✓ ♥",
+    "combining": "Stichting Ŧĳ q̃ ä̧ Zoë Nguyễn Ɓ ǅ",
+    "cjk": "東京都社会革新 서울특별시 カタカナ협회",
+    "rtl": "جمعية الابتكار الاجتماعي עמותת חדשנות",
+    "scripts": "नमस्ते ไทย ქართული ሰላም Հայերեն Ελλάδα 𝔄",
+}
+PACKAGES = {
+    "gemeente-lid": dict(kind=OrgKind.GEMEENTE, involvement=Involvement.LID,
+                         name=NAMES["combining"], solutions=THREE,
+                         contact=Person(NAMES["cjk"], "adviseur", "a@example.nl"),
+                         signatory=Person(NAMES["rtl"], "burgemeester", "b@example.nl")),
+    "stichting-lid": dict(kind=OrgKind.MAATSCHAPPELIJKE_ORGANISATIE,
+                          involvement=Involvement.LID, name=NAMES["emoji"], solutions=THREE[:1],
+                          contact=Person(NAMES["scripts"], "coördinator", "c@example.nl"),
+                          signatory=Person(NAMES["combining"], "voorzitter", "d@example.nl")),
+    "participant": dict(kind=OrgKind.PUBLIEKE_ORGANISATIE, involvement=Involvement.PARTICIPANT,
+                        name=NAMES["cjk"] + " " + NAMES["rtl"], solutions=THREE[:2],
+                        contact=Person(NAMES["emoji"], "adviseur", "e@example.nl"),
+                        signatory=Person(NAMES["scripts"], "directeur", "f@example.nl")),
+}
+
+
+def pages(pdf: bytes) -> list[str]:
+    """The text of each page, as pdftotext reads it (reading order, no layout)."""
+    if shutil.which("pdftotext") is None:
+        pytest.fail("pdftotext (poppler-utils) is not installed; scripts/setup.sh installs it")
+    count = len(PdfReader(io.BytesIO(pdf)).pages)
+    return [subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), "-enc", "UTF-8", "-", "-"],
+                           input=pdf, capture_output=True, check=True).stdout.decode("utf-8")
+            for n in range(1, count + 1)]
+
+
+def flat(text: str) -> str:
+    return " ".join(text.replace("\xa0", " ").split())
+
+
+def _paragraph_text(paragraph) -> str:
+    return "".join(node.text or "" for node in paragraph.iter(f"{W}t"))
+
+
+def signature_text(docx: bytes) -> str:
+    """All text of the signature blocks, with the lines that lead to them (heading, lead-in)."""
+    body = etree.fromstring(_part(docx, "word/document.xml")).find(f"{W}body")
+    children = [c for c in body if c.tag in (f"{W}p", f"{W}tbl")]
+    texts = []
+    for index, child in enumerate(children):
+        if layout._is_signature(child):
+            texts += [_paragraph_text(p) for p in child.iter(f"{W}p")]
+            before = index - 1
+            while before >= 0 and layout._is_lead_in(children[before]):
+                texts.append(_paragraph_text(children[before]))
+                before -= 1
+    return flat(" ".join(texts))
+
+
+def _part(docx: bytes, name: str) -> bytes:
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(docx)) as zf:
+        return zf.read(name)
+
+
+def body_lines(page: str, header: str) -> list[str]:
+    """The lines of a page without its running header and footer."""
+    lines = [flat(line) for line in page.splitlines() if flat(line)]
+    return [line for line in lines if header not in line
+            and not re.match(r"^(Kenmerk \S+ )?Pagina \d+ van \d+$", line)
+            and not re.match(r"^Kenmerk \S+$", line)]
+
+
+def signature_only_pages(made) -> list[int]:
+    """Pages of a document whose only text (besides header and footer) is its signature block."""
+    blob = signature_text(made.docx)
+    if not blob:
+        return []
+    lonely = []
+    for number, page in enumerate(pages(made.pdf), start=1):
+        lines = body_lines(page, made.title.split(":")[0][:20])
+        lines = [line for line in lines if "Nederlandse Vereniging voor Sociale Innovatie" != line]
+        if lines and all(line in blob for line in lines):
+            lonely.append(number)
+    return lonely
+
+
+def latin(text: str) -> str:
+    """`text` in Latin script only, white space collapsed: pdftotext gives right-to-left
+    script in visual order, which a substring test cannot match."""
+    return flat("".join(c if ord(c) < 0x250 or c in "…€–—‘’“”" else " " for c in text))
+
+
+def split_rows(made) -> list[str]:
+    """Rows of the document's tables whose text is not whole on a single page."""
+    page_texts = [latin(page) for page in pages(made.pdf)]
+    document = Docx(io.BytesIO(made.docx))
+    split = []
+
+    def rows(tables):
+        for table in tables:
+            for row in table.rows:
+                yield row
+                for cell in row.cells:
+                    yield from rows(cell.tables)
+
+    for row in rows(document.tables):
+        paragraphs = [latin(p.text) for cell in row.cells for p in cell.paragraphs]
+        paragraphs = [p for p in dict.fromkeys(paragraphs) if len(p) > 2]
+        if paragraphs and not any(all(p in text for p in paragraphs) for text in page_texts):
+            split.append(" | ".join(paragraphs)[:120])
+    return split
+
+
+@pytest.fixture(scope="module")
+def packages(converter, renderer):
+    made = {}
+    for label, spec in PACKAGES.items():
+        package = facts(spec.pop("kind"), spec.pop("involvement"), **spec)
+        made[label] = (package, make_package_documents(package, renderer, converter))
+    return made
+
+
+@pytest.mark.libreoffice
+def test_no_page_holds_only_a_signature_block(packages):
+    signed = 0
+    for label, (_, documents) in packages.items():
+        for made in documents:
+            assert signature_only_pages(made) == [], (label, made.filename)
+            signed += bool(signature_text(made.docx))
+    assert signed >= 10  # the check did look at signature blocks
+
+
+@pytest.mark.libreoffice
+def test_without_the_layout_rules_a_signature_block_is_alone_on_its_page(
+        renderer, converter, monkeypatch):
+    """The check above can fail: the shipped gebruiksovereenkomst, rendered without the
+    layout rules, puts its signature block on a page of its own."""
+    from app.documents import render
+
+    monkeypatch.setattr(render, "apply_layout", lambda body: None)
+    package = facts(solutions=THREE[:1])
+    planned = [d for d in package.plan.documents if d.kind is K.GEBRUIKSOVEREENKOMST]
+    bare = make_package_documents(package, render.DocxRenderer(), converter)
+    made = next(m for m in bare if m.kind is K.GEBRUIKSOVEREENKOMST)
+    assert planned and signature_only_pages(made) != []
+
+
+@pytest.mark.libreoffice
+def test_no_table_row_splits_across_pages(packages):
+    rows = 0
+    for label, (_, documents) in packages.items():
+        for made in documents:
+            assert split_rows(made) == [], (label, made.filename)
+            rows += len(Docx(io.BytesIO(made.docx)).tables)
+    assert rows > 20
+
+
+@pytest.mark.libreoffice
+def test_every_character_of_every_name_is_in_the_pdf(packages):
+    for label, (package, documents) in packages.items():
+        names = {package.organisation.name, package.contact.name, package.signatory.name}
+        for made in documents:
+            docx_text = unicodedata.normalize("NFKD", " ".join(
+                _paragraph_text(p) for p in etree.fromstring(
+                    _part(made.docx, "word/document.xml")).iter(f"{W}p")))
+            pdf_text = unicodedata.normalize("NFKD", "".join(pages(made.pdf)))
+            for name in names:
+                wanted = unicodedata.normalize("NFKD", unicodedata.normalize("NFC", name))
+                if wanted.split()[0] not in docx_text:
+                    continue  # this document does not name this person
+                missing = sorted({c for c in wanted if not c.isspace() and c not in pdf_text})
+                assert missing == [], (label, made.filename, [f"U+{ord(c):04X}" for c in missing])
+
+
+@pytest.mark.libreoffice
+def test_each_pdf_has_its_own_title_author_and_language(packages):
+    titles = set()
+    for _, (package, documents) in packages.items():
+        for made in documents:
+            reader = PdfReader(io.BytesIO(made.pdf))
+            name = unicodedata.normalize("NFC", package.organisation.name).replace("&", "en")
+            title = f"{made.title} – {name}"
+            assert reader.metadata.title == title
+            assert reader.metadata.author == "Nederlandse Vereniging voor Sociale Innovatie"
+            assert reader.trailer["/Root"]["/Lang"] == "nl-NL"
+            xmp = reader.xmp_metadata
+            assert xmp.dc_title["x-default"] == title
+            assert xmp.get_element("", "http://www.aiim.org/pdfa/ns/id/", "part")  # PDF/A
+            titles.add(title)
+    assert len(titles) == sum(len(documents) for _, documents in packages.values())
+
+
+def test_ibans_amounts_dates_and_postcodes_do_not_break():
+    text = ("betaal € 1.234,56 op NL91 ABNA 0417 1643 00 vóór 28 november 2026 "
+            "aan 3511 GC Utrecht, kenmerk 2026 en 12 stuks")
+    assert keep_unbroken(text) == (
+        "betaal €\xa01.234,56 op NL91\xa0ABNA\xa00417\xa01643\xa000 vóór 28\xa0november\xa02026 "
+        "aan 3511\xa0GC Utrecht, kenmerk 2026 en 12 stuks")
