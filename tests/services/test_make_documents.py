@@ -1,6 +1,7 @@
 """Making a stored package's documents with the real renderer and LibreOffice."""
 
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 
@@ -61,11 +62,11 @@ def test_a_broken_template_leaves_the_reason_on_the_package(app):
     from app.documents import RenderError
 
     class BrokenRenderer:
-        def render(self, kind, context):
-            raise RenderError(f"Sjabloon {kind.value}.docx: onbekende naam 'gemeentenaam'.")
+        def template(self, kind):
+            return SimpleNamespace(version="000000000000")
 
-        def template_version(self, kind):
-            return "000000000000"
+        def render(self, kind, context, **options):
+            raise RenderError(f"Sjabloon {kind.value}.docx: onbekende naam 'gemeentenaam'.")
 
     with app.app_context():
         runtime().provide("renderer", BrokenRenderer())
