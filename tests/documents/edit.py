@@ -13,8 +13,8 @@ def shipped(kind: str) -> bytes:
     return (ROOT / "templates_docx" / f"{kind}.docx").read_bytes()
 
 
-def edit_docx(data: bytes, old: str, new: str) -> bytes:
-    """`data` with the first `old` in word/document.xml replaced by `new`."""
+def edit_docx(data: bytes, old: str, new: str, *, last: bool = False) -> bytes:
+    """`data` with the first (or `last`) `old` in word/document.xml replaced by `new`."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
         for item in source.infolist():
@@ -22,6 +22,7 @@ def edit_docx(data: bytes, old: str, new: str) -> bytes:
             if item.filename == "word/document.xml":
                 text = body.decode("utf-8")
                 assert old in text, f"{old!r} is not in the template"
-                body = text.replace(old, new, 1).encode("utf-8")
+                at = text.rfind(old) if last else text.find(old)
+                body = (text[:at] + new + text[at + len(old):]).encode("utf-8")
             target.writestr(item, body, zipfile.ZIP_DEFLATED)
     return out.getvalue()

@@ -158,19 +158,57 @@ def test_no_page_holds_only_a_signature_block(packages):
     assert signed >= 10  # the check did look at signature blocks
 
 
-@pytest.mark.libreoffice
-def test_without_the_layout_rules_a_signature_block_is_alone_on_its_page(
-        renderer, converter, monkeypatch):
-    """The check above can fail: the shipped gebruiksovereenkomst, rendered without the
-    layout rules, puts its signature block on a page of its own."""
-    from app.documents import render
+FILLER = ('<w:p><w:r><w:t>Regel {n} die de tekst een regel naar beneden schuift, zodat het '
+          'ondertekenblok en de tabellen op een andere plaats van de pagina vallen.</w:t></w:r>'
+          '</w:p>')
 
-    monkeypatch.setattr(render, "apply_layout", lambda body: None)
+
+def shifted(renderer, package, kind, lines: int, *, rules: bool, monkeypatch):
+    """The document of `kind` with `lines` extra paragraphs at the top of its template (for
+    a verwerkersovereenkomst: before its last table, the processing specification in the
+    annex, which starts on a page of its own), rendered with or without the layout rules."""
+    from app.documents import render
+    from app.documents.make import render_document
+    from tests.documents.edit import edit_docx
+    from tests.documents.edit import shipped
+
+    filler = "".join(FILLER.format(n=n) for n in range(lines))
+    if kind is K.VERWERKERSOVEREENKOMST:
+        data = edit_docx(shipped(kind.value), "<w:tbl>", filler + "<w:tbl>", last=True)
+    else:
+        data = edit_docx(shipped(kind.value), "<w:body>", "<w:body>" + filler)
+    planned = next(d for d in package.plan.documents if d.kind is kind)
+    with monkeypatch.context() as patch:
+        if not rules:
+            patch.setattr(render, "apply_layout", lambda body: None)
+        template = render.DocxRenderer().compile_bytes(kind, data)
+        return render_document(package, planned, renderer, template)
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("kind, fault", [
+    (K.GEBRUIKSOVEREENKOMST, signature_only_pages),
+    (K.VERWERKERSOVEREENKOMST, split_rows),
+], ids=["signature-block", "table-row"])
+def test_wherever_the_page_breaks_fall_the_rules_hold_and_without_them_they_do_not(
+        renderer, converter, monkeypatch, kind, fault):
+    """Shift the text down a line at a time: without the layout rules, at some shift a
+    signature block ends up alone on its page (or a table row splits), which shows the checks
+    above can fail; with the rules, at no shift tried."""
+    from dataclasses import replace
+
     package = facts(solutions=THREE[:1])
-    planned = [d for d in package.plan.documents if d.kind is K.GEBRUIKSOVEREENKOMST]
-    bare = make_package_documents(package, render.DocxRenderer(), converter)
-    made = next(m for m in bare if m.kind is K.GEBRUIKSOVEREENKOMST)
-    assert planned and signature_only_pages(made) != []
+    found_without = None
+    for lines in range(0, 48, 2):
+        bare = shifted(renderer, package, kind, lines, rules=False, monkeypatch=monkeypatch)
+        ruled = shifted(renderer, package, kind, lines, rules=True, monkeypatch=monkeypatch)
+        bare = replace(bare, pdf=converter.convert(bare.docx))
+        ruled = replace(ruled, pdf=converter.convert(ruled.docx))
+        assert fault(ruled) == [], (lines, fault(ruled))
+        if fault(bare):
+            found_without = lines
+            break
+    assert found_without is not None, "without the rules no shift put a fault on a page"
 
 
 @pytest.mark.libreoffice
