@@ -194,5 +194,11 @@ def upload(kind: DocumentKind, data: bytes, filename: str, actor: str,
                           sha256=digest, store_key=key, filename=filename[:200], size=len(data),
                           note=note.strip()[:2000], uploaded_by=actor[:200])
     db.session.add(row)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:  # another beheerder took this number a moment ago
+        db.session.rollback()
+        raise ServiceError("Er is net tegelijk een andere versie van dit sjabloon geüpload. "
+                           "Bekijk die en upload uw versie zo nodig opnieuw.",
+                           field="bestand") from None
     return row
