@@ -160,3 +160,15 @@ def test_a_beheerder_uploads_a_good_template_and_can_download_both_versions(app,
     assert client.get("/sjablonen/gebruiksovereenkomst/versie-1.docx").data == \
         shipped("gebruiksovereenkomst")
     assert client.get("/sjablonen/gebruiksovereenkomst/versie-3.docx").status_code == 404
+
+
+def test_the_package_page_names_the_template_version_of_each_document(app, client):
+    beheerder(app, client)
+    with app.app_context():
+        runtime().provide("converter", QuickConverter())
+        templates.upload(K.GEBRUIKSOVEREENKOMST, GOOD, "go.docx", "beheer@nvsi.nl")
+        package = made_package()
+        version = agreement(package).template_version
+    page = client.get(f"/pakketten/{package.id}").get_data(as_text=True)
+    assert f"Sjabloon: versie 2 <code>{version}</code>" in page
+    assert "Sjabloon: versie 1 <code>" in page
