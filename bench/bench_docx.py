@@ -73,7 +73,9 @@ def main() -> int:
         ours_times.append(seconds)
         ours_docs.append(data)
 
-    same = all(docx_text(a) == docx_text(b) for a, b in zip(base_docs, ours_docs))
+    # the same text, except that our layout rules make IBANs, amounts and dates unbreakable
+    same = all(docx_text(a).replace("\xa0", " ") == docx_text(b).replace("\xa0", " ")
+               for a, b in zip(base_docs, ours_docs))
     sample = items[: min(30, len(items))]
     base_peak = python_peak(lambda: [baseline(path, c) for c in sample])
     fresh = DocxRenderer()

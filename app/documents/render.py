@@ -50,7 +50,7 @@ from app.documents.docxzip import Member
 from app.documents.docxzip import write_zip
 from app.documents.layout import DocumentProperties
 from app.documents.layout import apply_layout
-from app.documents.layout import apply_text_rules
+from app.documents.layout import keep_unbroken_xml
 from app.documents.layout import core_properties
 from app.documents.layout import default_language
 from app.domain.rules import DocumentKind
@@ -408,6 +408,7 @@ def _render_part(part: _Dynamic, context: Mapping[str, Any], filename: str) -> s
     xml = _P_UNMARK.sub(r"<w:p\1", xml)
     if any(char in xml for char in _LISTING_CHARS):
         xml = DocxTemplate.resolve_listing(None, xml)
+    xml = keep_unbroken_xml(xml)
     try:
         tree = etree.fromstring(xml.encode("utf-8"), _parser())
     except etree.XMLSyntaxError as exc:
@@ -418,7 +419,6 @@ def _render_part(part: _Dynamic, context: Mapping[str, Any], filename: str) -> s
     if part.fix_tree:  # column loops, merged cells or images: docxtpl's own repairs
         tree = DocxTemplate.fix_tables(None, xml)
         DocxTemplate.fix_docpr_ids(_DocPrIds(), tree)
-    apply_text_rules(tree)
     if part.is_body:
         apply_layout(tree)
     xml = etree.tostring(tree, encoding="unicode")

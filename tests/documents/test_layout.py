@@ -143,6 +143,7 @@ def split_rows(made) -> list[str]:
 def packages(converter, renderer):
     made = {}
     for label, spec in PACKAGES.items():
+        spec = dict(spec)
         package = facts(spec.pop("kind"), spec.pop("involvement"), **spec)
         made[label] = (package, make_package_documents(package, renderer, converter))
     return made
