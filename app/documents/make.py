@@ -76,17 +76,19 @@ def document_properties(facts: PackageFacts, title: str) -> DocumentProperties:
     """The PDF metadata of one document: its own title (document and organisation), the
     association as author, Dutch as its language, the package reference as keyword."""
     organisation = _metadata_safe(clean(facts.organisation.name))
+    title = _metadata_safe(clean(title))
     return DocumentProperties(
-        title=f"{clean(title)} – {organisation}",
-        author=clean(facts.reference.association.name),
-        subject=f"{clean(title)} voor {organisation}",
-        keywords=clean(facts.reference_number),
+        title=f"{title} – {organisation}",
+        author=_metadata_safe(clean(facts.reference.association.name)),
+        subject=f"{title} voor {organisation}",
+        keywords=_metadata_safe(clean(facts.reference_number)),
     )
 
 
 def _metadata_safe(text: str) -> str:
     """`text` without the characters LibreOffice 7.4 escapes twice in the PDF's XMP metadata
-    (its XMP would then differ from the document info, which PDF/A forbids)."""
+    (`&` became `&amp;amp;`: the XMP title would differ from the document info title, which
+    PDF/A forbids). `&` reads "en"; quotes become typographic ones; `<` and `>` go."""
     for char, replacement in (("&", "en"), ("<", ""), (">", ""), ('"', "”"), ("'", "’")):
         text = text.replace(char, replacement)
     return " ".join(text.split())
