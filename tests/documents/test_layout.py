@@ -263,3 +263,62 @@ def test_ibans_amounts_dates_and_postcodes_do_not_break():
     assert keep_unbroken(text) == (
         "betaal €\xa01.234,56 op NL91\xa0ABNA\xa00417\xa01643\xa000 vóór 28\xa0november\xa02026 "
         "aan 3511\xa0GC Utrecht, kenmerk 2026 en 12 stuks")
+
+
+# -- the rules on the XML, without LibreOffice -------------------------------------------------
+def body(xml: str):
+    return etree.fromstring(f'<w:body xmlns:w="{layout.W_NS}">{xml}</w:body>')
+
+
+def p(text: str, style: str | None = None) -> str:
+    props = f'<w:pPr><w:pStyle w:val="{style}"/><w:jc w:val="left"/></w:pPr>' if style else ""
+    return f"<w:p>{props}<w:r><w:t>{text}</w:t></w:r></w:p>"
+
+
+def flags(paragraph) -> list[str]:
+    props = paragraph.find(f"{W}pPr")
+    return [] if props is None else [etree.QName(c).localname for c in props]
+
+
+def test_the_lines_leading_to_a_signature_block_are_kept_with_it():
+    tree = body(p("Eerder artikel.") + p("Laatste artikel.") + p("Ondertekening", "Heading1")
+                + p("Aldus overeengekomen:") + p("Naam: A", "Ondertekening")
+                + p("Handtekening: ……", "Ondertekening") + "<w:sectPr/>")
+    layout.apply_layout(tree)
+    paragraphs = tree.findall(f"{W}p")
+    assert flags(paragraphs[0]) == []  # the text before the last paragraph moves freely
+    assert flags(paragraphs[1]) == ["keepNext", "keepLines"]
+    assert flags(paragraphs[2]) == ["pStyle", "keepNext", "keepLines", "jc"]  # schema order
+    assert flags(paragraphs[3]) == ["keepNext", "keepLines"]
+    assert flags(paragraphs[4]) == ["pStyle", "keepNext", "keepLines", "jc"]
+    assert flags(paragraphs[5]) == ["pStyle", "keepLines", "jc"]  # the block's last line
+
+
+def test_a_signature_block_without_the_style_is_found_by_its_handtekening_line():
+    tree = body(p("Tekst.") + "<w:tbl><w:tr><w:tc>" + p("Naam:") + p("Handtekening:")
+                + "</w:tc></w:tr></w:tbl>")
+    layout.apply_layout(tree)
+    assert flags(tree.find(f"{W}p")) == ["keepNext", "keepLines"]
+    row = tree.find(f"{W}tbl/{W}tr")
+    assert [etree.QName(c).localname for c in row.find(f"{W}trPr")] == ["cantSplit"]
+
+
+def test_rows_never_split_and_a_bold_first_row_repeats_as_header():
+    bold = '<w:tc><w:p><w:r><w:rPr><w:b/></w:rPr><w:t>Kop</w:t></w:r></w:p></w:tc>'
+    cell = "<w:tc>" + p("x") + "</w:tc>"
+    tree = body(f"<w:tbl><w:tr>{bold}</w:tr><w:tr>{cell}</w:tr><w:tr>{cell}</w:tr></w:tbl>"
+                f"<w:tbl><w:tr>{cell}</w:tr><w:tr>{cell}</w:tr><w:tr>{cell}</w:tr></w:tbl>")
+    layout.apply_layout(tree)
+    first, second = tree.findall(f"{W}tbl")
+    names = [[etree.QName(c).localname for c in row.find(f"{W}trPr")]
+             for row in first.findall(f"{W}tr")]
+    assert names == [["cantSplit", "tblHeader"], ["cantSplit"], ["cantSplit"]]
+    assert second.find(f".//{W}tblHeader") is None
+
+
+def test_an_uploaded_template_in_another_language_is_dutch_in_the_pdf():
+    styles = (f'<w:styles xmlns:w="{layout.W_NS}"><w:docDefaults><w:rPrDefault><w:rPr>'
+              '<w:lang w:val="en-US"/></w:rPr></w:rPrDefault></w:docDefaults></w:styles>')
+    assert b'w:val="nl-NL"' in layout.default_language(styles.encode())
+    bare = f'<w:styles xmlns:w="{layout.W_NS}"/>'.encode()
+    assert b'<w:lang w:val="nl-NL"/>' in layout.default_language(bare)
