@@ -172,3 +172,14 @@ def test_the_package_page_names_the_template_version_of_each_document(app, clien
     page = client.get(f"/pakketten/{package.id}").get_data(as_text=True)
     assert f"Sjabloon: versie 2 <code>{version}</code>" in page
     assert "Sjabloon: versie 1 <code>" in page
+
+
+def test_flask_templates_text_shows_an_uploaded_version(app, runner):
+    with app.app_context():
+        templates.upload(K.GEBRUIKSOVEREENKOMST, GOOD, "go.docx", "beheer@nvsi.nl")
+    new = runner.invoke(args=["templates", "text", "gebruiksovereenkomst", "--version", "2"])
+    old = runner.invoke(args=["templates", "text", "gebruiksovereenkomst"])
+    assert new.exit_code == 0 and old.exit_code == 0
+    assert NEW_TEXT in new.output and NEW_TEXT not in old.output
+    missing = runner.invoke(args=["templates", "text", "gebruiksovereenkomst", "--version", "7"])
+    assert missing.exit_code == 1 and "Versie 7 van het sjabloon" in missing.output
