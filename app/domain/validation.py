@@ -27,6 +27,28 @@ MAX_TEXT = 200
 ALLOWED_FORMAT = "\t\n\r\u200c\u200d"
 
 
+# Pictographs and symbols (U+1F000 to U+1FFFF: emoji, playing cards, arrows) that the fonts
+# scripts/setup.sh installs (fonts-symbola, fonts-noto-core, fonts-dejavu-core on Debian 12) can
+# print, from `fc-list --format '%{charset}\n'`. Any other character of that range, such as an
+# emoji newer than those fonts, would come out of LibreOffice as an empty box: the PDF, which is
+# what is signed, would not show what was typed. So it is refused at input.
+PRINTABLE_SYMBOLS = (
+    (0x1F000, 0x1F02B), (0x1F030, 0x1F093), (0x1F0A0, 0x1F0AE), (0x1F0B1, 0x1F0BF),
+    (0x1F0C1, 0x1F0CF), (0x1F0D1, 0x1F0F5), (0x1F100, 0x1F10C), (0x1F110, 0x1F16C),
+    (0x1F170, 0x1F1AC), (0x1F1E6, 0x1F202), (0x1F210, 0x1F23B), (0x1F240, 0x1F248),
+    (0x1F250, 0x1F251), (0x1F260, 0x1F265), (0x1F300, 0x1F6D7), (0x1F6E0, 0x1F6EC),
+    (0x1F6F0, 0x1F6FC), (0x1F700, 0x1F773), (0x1F780, 0x1F7D8), (0x1F7E0, 0x1F7EB),
+    (0x1F800, 0x1F80B), (0x1F810, 0x1F847), (0x1F850, 0x1F859), (0x1F860, 0x1F887),
+    (0x1F890, 0x1F8AD), (0x1F8B0, 0x1F8B1), (0x1F900, 0x1F90B), (0x1F910, 0x1F93E),
+    (0x1F940, 0x1F94C), (0x1F950, 0x1F96B), (0x1F980, 0x1F997), (0x1F9C0, 0x1F9C0),
+    (0x1F9D0, 0x1F9E6), (0x1FA00, 0x1FA53), (0x1FA60, 0x1FA6D), (0x1FA70, 0x1FA74),
+    (0x1FA78, 0x1FA7A), (0x1FA80, 0x1FA86), (0x1FA90, 0x1FAA8), (0x1FAB0, 0x1FAB6),
+    (0x1FAC0, 0x1FAC2), (0x1FAD0, 0x1FAD6), (0x1FB00, 0x1FB92), (0x1FB94, 0x1FBCA),
+    (0x1FBF0, 0x1FBF9),
+)
+SYMBOLS_START, SYMBOLS_END = 0x1F000, 0x1FFFF
+
+
 class InputError(ValueError):
     """One wrong value: `field` is the input's name, `label` how people call it."""
 
@@ -56,7 +78,23 @@ def clean_text(value: str | None, field: str, label: str, *, required: bool = Tr
         raise InputError(field, label, f"gebruik hoogstens {max_length} tekens.")
     if not any(unicodedata.category(ch).startswith("L") for ch in text):
         raise InputError(field, label, "moet ten minste één letter bevatten.")
+    unprintable = unprintable_characters(text)
+    if unprintable:
+        shown = " ".join(f"{ch} (U+{ord(ch):04X})" for ch in unprintable)
+        raise InputError(field, label, f"bevat een teken dat niet in de documenten kan worden "
+                                       f"afgedrukt: {shown}. Laat het weg of kies een ander teken.")
     return text
+
+
+def unprintable_characters(text: str) -> list[str]:
+    """The pictographs and symbols in `text` that the document fonts cannot print, once each."""
+    found: list[str] = []
+    for ch in text:
+        code = ord(ch)
+        if (SYMBOLS_START <= code <= SYMBOLS_END and ch not in found
+                and not any(low <= code <= high for low, high in PRINTABLE_SYMBOLS)):
+            found.append(ch)
+    return found
 
 
 def clean_postcode(value: str | None, field: str = "postcode", label: str = "Postcode") -> str:

@@ -322,3 +322,17 @@ def test_an_uploaded_template_in_another_language_is_dutch_in_the_pdf():
     assert b'w:val="nl-NL"' in layout.default_language(styles.encode())
     bare = f'<w:styles xmlns:w="{layout.W_NS}"/>'.encode()
     assert b'<w:lang w:val="nl-NL"/>' in layout.default_language(bare)
+
+
+def test_the_installed_fonts_print_every_symbol_that_input_accepts():
+    """validation.PRINTABLE_SYMBOLS matches the fonts scripts/setup.sh installs: fontconfig
+    finds a font for the first, middle and last character of every range."""
+    from app.domain.validation import PRINTABLE_SYMBOLS
+
+    if shutil.which("fc-list") is None:
+        pytest.fail("fc-list (fontconfig) is not installed; LibreOffice brings it")
+    for low, high in PRINTABLE_SYMBOLS:
+        for code in {low, (low + high) // 2, high}:
+            fonts = subprocess.run(["fc-list", f":charset={code:x}", "family"],
+                                   capture_output=True, text=True, check=True).stdout
+            assert fonts.strip(), f"no installed font prints U+{code:04X}"

@@ -336,3 +336,20 @@ def test_every_message_is_dutch():
     for message in messages:
         lowered = message.lower()
         assert not any(word in lowered for word in ("invalid", "must", "should", "required"))
+
+
+@pytest.mark.parametrize("typed", [
+    "Zorg 😀 & Welzijn", "Stichting 👩‍👩‍👧 Gezin", "Team 👍🏽 🇳🇱", "Kaart 🂡 en ♥",
+])
+def test_emoji_the_document_fonts_print_are_accepted(typed):
+    assert clean_text(typed, "name", "Naam") == typed
+
+
+@pytest.mark.parametrize("typed, shown", [
+    ("Smeltend 🫠 team", "🫠 (U+1FAE0)"),  # Unicode 14: newer than the installed fonts
+    ("Blij 🥲 en 🥲", "🥲 (U+1F972)"),  # named once
+    ("Onbekend \U0001FAE9 teken", "\U0001FAE9 (U+1FAE9)"),  # not even in this Unicode
+])
+def test_an_emoji_no_document_font_can_print_is_refused_with_the_character(typed, shown):
+    _refused(clean_text, typed, "name", "Naam", field="name", label="Naam",
+             contains=f"niet in de documenten kan worden afgedrukt: {shown}.")
