@@ -150,11 +150,12 @@ def _is_signature(element: etree._Element) -> bool:
 
 
 def _is_lead_in(element: etree._Element) -> bool:
-    """A line that introduces a signature block rather than ending the text before it."""
+    """A line that introduces a signature block rather than ending the text before it: a
+    heading, an empty line, "Aldus overeengekomen:", "Met vriendelijke groet," or a form line."""
     if element.tag != f"{W}p":
         return False
     text = _text(element).strip()
-    return (not text or text.endswith(":") or bool(_HEADING_STYLE.match(_style(element)))
+    return (not text or text.endswith((":", ",")) or bool(_HEADING_STYLE.match(_style(element)))
             or bool(_FORM_LINE.match(text)))
 
 
