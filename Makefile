@@ -2,10 +2,11 @@
 #   make run    install everything and serve the embedded default at http://127.0.0.1:5000
 #   make test   install everything and run the whole test suite
 #   make bench  the benchmarks (figures in the README; JSON in bench/out/)
+#   make lock   make requirements.lock again after a change to pyproject.toml's dependencies
 export FLASK_APP := app:create_app
 PYTEST_ARGS ?=
 
-.PHONY: setup run test demo bench
+.PHONY: setup run test demo bench lock
 
 setup:
 	@bash scripts/setup.sh
@@ -30,3 +31,13 @@ bench: setup
 	.venv/bin/python bench/bench_package.py
 	.venv/bin/python bench/bench_callbacks.py
 	.venv/bin/python bench/bench_bulk.py
+
+# Every package pinned with its hashes, for Python 3.11 on Linux; setup.sh installs from it.
+# The first line records the hash of pyproject.toml's dependencies (scripts/lock_hash.py).
+lock:
+	@test -x .venv/bin/pip-compile || .venv/bin/python -m pip install -q "pip-tools>=7.4"
+	.venv/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+		--extra test --no-emit-index-url --no-emit-find-links \
+		--output-file requirements.lock pyproject.toml
+	sed -i '1i # dependencies-sha256: '"$$(.venv/bin/python scripts/lock_hash.py)"' (make lock)' \
+		requirements.lock

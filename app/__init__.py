@@ -73,6 +73,15 @@ def _configure_extensions(app: Flask, settings: Settings, reference) -> None:
     migrate.init_app(app, db, directory=str(MIGRATIONS))
     login.init_app(app)
     csrf.init_app(app)
+
+    from app import ratelimits
+
+    ratelimits.configure(app, settings)
+    if settings.proxy_count:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_count,
+                                x_proto=settings.proxy_count, x_host=0)
     app.extensions["tekenklaar"] = Runtime(settings, reference, make_store(settings))
 
     from app.store.database import configure_database

@@ -7,6 +7,7 @@ per wrong value that names the variable and says what is expected.
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 from typing import Literal
@@ -120,6 +121,17 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(default=5, ge=1, le=100)
     login_lockout_minutes: int = Field(default=15, ge=1, le=1440)
 
+    # Rate limits (Flask-Limiter; "N per minute" etc., several joined by ";")
+    ratelimit_enabled: bool = True
+    ratelimit_storage_url: str | None = Field(
+        default=None, description="default: the Redis of redis_url in production, memory "
+        "elsewhere (per process)")
+    ratelimit_login: str = "10 per minute; 50 per hour"
+    ratelimit_api: str = "300 per minute"
+    ratelimit_webhooks: str = "300 per minute"
+    proxy_count: int = Field(default=0, ge=0, le=5,
+                             description="reverse proxies in front that set X-Forwarded-For")
+
     @model_validator(mode="after")
     def _fill_paths(self) -> "Settings":
         if self.log_format is None:
@@ -130,10 +142,15 @@ class Settings(BaseSettings):
             self.storage_path = self.instance_path / "documents"
         if self.outbox_path is None:
             self.outbox_path = self.instance_path / "outbox"
+        if self.ratelimit_storage_url is None:
+            self.ratelimit_storage_url = self.redis_url if self.environment == "production" \
+                else "memory://"
         if self.storage == "s3" and not self.s3_bucket:
             raise ValueError("TEKENKLAAR_S3_BUCKET is verplicht als TEKENKLAAR_STORAGE=s3")
-        if self.environment == "production" and self.secret_key is None:
-            raise ValueError("TEKENKLAAR_SECRET_KEY is verplicht in productie")
+        if self.environment == "production":
+            problems = production_problems(self)
+            if problems:
+                raise ValueError("\n  ".join(problems))
         return self
 
     def secret(self) -> str:
@@ -143,9 +160,37 @@ class Settings(BaseSettings):
         path = self.instance_path / "secret_key"
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(secrets.token_urlsafe(48))
-            path.chmod(0o600)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_urlsafe(48))
         return path.read_text().strip()
+
+
+MIN_SECRET_BYTES = 32
+
+
+def production_problems(settings: Settings) -> list[str]:
+    """What production refuses to start with, one Dutch line per variable (empty: all good).
+
+    The secret key signs the sessions, the download links and the manual provider's upload
+    key: a short or guessable one lets anyone forge them.
+    """
+    problems = []
+    secret = settings.secret_key.get_secret_value() if settings.secret_key else ""
+    if not secret:
+        problems.append(f"{PREFIX}SECRET_KEY is verplicht in productie; maak er een met "
+                        "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`.")
+    elif len(secret.encode()) < MIN_SECRET_BYTES or len(set(secret)) < 16:
+        problems.append(f"{PREFIX}SECRET_KEY is te zwak: gebruik minstens {MIN_SECRET_BYTES} "
+                        "willekeurige bytes, bijvoorbeeld `python -c 'import secrets; "
+                        "print(secrets.token_urlsafe(48))'`.")
+    if not settings.public_url.startswith("https://"):
+        problems.append(f"{PREFIX}PUBLIC_URL moet in productie met https:// beginnen, "
+                        f"niet {settings.public_url!r}.")
+    if not settings.session_cookie_secure:
+        problems.append(f"{PREFIX}SESSION_COOKIE_SECURE moet in productie true zijn (cookies "
+                        "alleen over HTTPS).")
+    return problems
 
 
 _EXPECTED = {

@@ -2,7 +2,9 @@
 # Install everything Tekenklaar needs on a Debian/Ubuntu machine; safe to run again.
 #   - system packages: LibreOffice Writer (PDF), Debian's python3-uno (for unoserver),
 #     Chromium (browser tests), fonts, poppler (PDF tools)
-#   - .venv      the project's virtual environment with its Python packages
+#   - .venv      the project's virtual environment, made from Debian's python3.11 (kept up to
+#                date by Debian security: CVE-2024-6923 and friends), with the Python packages
+#                pinned by hash in requirements.lock
 #   - .venv-uno  Debian's Python with python3-uno, running the unoserver PDF converter
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,16 +27,42 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-PYTHON=${PYTHON:-python3}
-if [ ! -x .venv/bin/python ]; then
-  echo "==> Creating .venv"
+SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+
+# Debian's Python, with its security updates. A .venv made from another interpreter (pyenv's
+# 3.11.7 writes an encoded line break raw into a mail header, CVE-2024-6923) is made again.
+PYTHON=/usr/bin/python3.11
+PYTHON_PACKAGES=(python3.11 python3.11-venv python3.11-dev)
+venv_base() { .venv/bin/python -c 'import sys; print(sys._base_executable)' 2>/dev/null || true; }
+if [ ! -x .venv/bin/python ] || [ "$(readlink -f "$(venv_base)")" != "$(readlink -f "$PYTHON")" ]; then
+  echo "==> Installing the current Debian python3.11 (security updates)"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+    "${PYTHON_PACKAGES[@]}"
+  echo "==> Creating .venv from $PYTHON"
+  rm -rf .venv
   "$PYTHON" -m venv .venv
 fi
-stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
+# The interpreter must fold an encoded CR LF in a header safely (CVE-2024-6923 fixed).
+if ! .venv/bin/python scripts/check_python.py; then
+  echo "!! $PYTHON writes a decoded line break into mail headers (CVE-2024-6923)." >&2
+  echo "!! Update it: apt-get update && apt-get install python3.11" >&2
+  exit 1
+fi
+
+# The Python packages come from requirements.lock (pinned, with hashes). `make lock` makes it
+# again from pyproject.toml and records the hash of pyproject's dependencies in its first line.
+deps_hash=$(.venv/bin/python scripts/lock_hash.py)
+if ! head -n 1 requirements.lock | grep -q "dependencies-sha256: $deps_hash"; then
+  echo "!! pyproject.toml's dependencies changed, but requirements.lock was not made again." >&2
+  echo "!! Run 'make lock' and commit requirements.lock." >&2
+  exit 1
+fi
+stamp=.venv/.installed-$(cat requirements.lock pyproject.toml | sha256sum | cut -c1-16)
 if [ ! -f "$stamp" ]; then
-  echo "==> Installing Python packages into .venv"
-  .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e ".[test]"
+  echo "==> Installing Python packages into .venv (requirements.lock, hashes checked)"
+  .venv/bin/python -m pip install -q --require-hashes --no-deps -r requirements.lock
+  .venv/bin/python -m pip install -q --no-deps --no-build-isolation -e .
   rm -f .venv/.installed-*
   touch "$stamp"
 fi

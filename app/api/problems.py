@@ -26,6 +26,7 @@ KINDS: dict[str, tuple[int, str]] = {
     "te-groot": (413, "Verzoek te groot"),
     "verkeerd-mediatype": (415, "Verkeerd mediatype"),
     "ongeldige-invoer": (422, "Ongeldige invoer"),
+    "te-veel-verzoeken": (429, "Te veel verzoeken"),
     "serverfout": (500, "Serverfout"),
     "dienst-mislukt": (502, "Ondertekendienst gaf een fout"),
     "niet-beschikbaar": (503, "Tijdelijk niet beschikbaar"),

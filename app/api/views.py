@@ -41,12 +41,15 @@ from app.api.serialise import package_summary
 from app.api.serialise import package_url
 from app.domain.states import PackageState
 from app.extensions import db
+from app.extensions import limiter
+from app.ratelimits import api_limit
 from app.store.models import Document
 from app.store.models import Package
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("api", __name__)
+limiter.limit(api_limit)(bp)  # per client, checked before the token (app/ratelimits.py)
 
 PUBLIC_ENDPOINTS = frozenset({"api.openapi", "api.link", "api.not_found"})
 MAX_BODY = 1024 * 1024  # JSON bodies of this API are small

@@ -22,9 +22,14 @@ CBS_CODE = re.compile(r"^GM[0-9]{4}$")
 KVK = re.compile(r"^[0-9]{8}$")
 OIN = re.compile(r"^[0-9]{20}$")
 MAX_TEXT = 200
+MAX_EMAIL = 254  # RFC 5321: the longest path is 256 octets, less the < and >
 # Tabs and line breaks (pasted text) are folded to a space; the zero-width (non-)joiner is part
 # of the spelling of Persian, Arabic and Indic names.
 ALLOWED_FORMAT = "\t\n\r\u200c\u200d"
+# An RFC 2047 encoded word (`=?utf-8?q?=0D=0A?=`): mail software decodes it, so in a name that
+# ends up in a mail header it can smuggle in a line break. No one's name is written like this.
+ENCODED_WORD = re.compile(r"=\?[^?\s]*\?[bq]\?[^?\s]*\?=", re.IGNORECASE)
+ENCODED_WORD_MESSAGE = "bevat een gecodeerde tekenreeks (=?…?=); typ de tekst gewoon uit."
 
 
 # Pictographs and symbols (U+1F000 to U+1FFFF: emoji, playing cards, arrows) that the fonts
@@ -69,6 +74,8 @@ def clean_text(value: str | None, field: str, label: str, *, required: bool = Tr
     if any(unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co"} and ch not in ALLOWED_FORMAT
            for ch in raw):
         raise InputError(field, label, "bevat onzichtbare of ongeldige tekens.")
+    if ENCODED_WORD.search(raw):
+        raise InputError(field, label, ENCODED_WORD_MESSAGE)
     text = re.sub(r"\s+", " ", raw).strip()
     if not text:
         if required:
@@ -128,15 +135,28 @@ def clean_phone(value: str | None, field: str = "phone", label: str = "Telefoon"
 
 
 def clean_email(value: str | None, field: str = "email", label: str = "E-mailadres") -> str:
-    """An e-mail address, normalised (domain in lower case); no DNS look-up."""
+    """An e-mail address, normalised (domain in lower case); no DNS look-up.
+
+    A domain in any script is kept as typed (mail goes to its IDNA form); the part before the
+    @ must be ASCII, because not every mail server and signing provider takes more (SMTPUTF8).
+    """
     text = (value or "").strip()
     if not text:
         raise InputError(field, label, "vul een e-mailadres in, bijvoorbeeld naam@gemeente.nl.")
+    if len(text) > MAX_EMAIL or ENCODED_WORD.search(text) or any(
+            unicodedata.category(ch).startswith("C") for ch in text):
+        raise InputError(field, label, "dit is geen geldig e-mailadres; gebruik de vorm "
+                         "naam@organisatie.nl.")
     try:
-        return validate_email(text, check_deliverability=False).normalized
+        checked = validate_email(text, check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError:
+        if not text.rpartition("@")[0].isascii():
+            raise InputError(field, label, "gebruik vóór de @ alleen letters zonder accenten, "
+                             "cijfers en . - _ +; niet elke mailserver kan een adres als dit "
+                             "bezorgen.") from None
         raise InputError(field, label, "dit is geen geldig e-mailadres; gebruik de vorm "
                          "naam@organisatie.nl.") from None
+    return checked.normalized
 
 
 def clean_cbs_code(value: str | None, field: str = "cbs_code",

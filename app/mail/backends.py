@@ -92,6 +92,10 @@ class SmtpBackend:
                     smtp.ehlo()
                 if self.username:
                     smtp.login(self.username, self.password or "")
+                if _needs_smtputf8(message) and not smtp.has_extn("smtputf8"):
+                    raise MailError("Een adres van dit bericht heeft letters met accenten vóór "
+                                    "de @ en de SMTP-server ondersteunt geen SMTPUTF8; pas het "
+                                    "e-mailadres aan.")
                 refused = smtp.send_message(message)
         except smtplib.SMTPAuthenticationError as exc:
             raise MailError(f"De SMTP-server weigerde de aanmelding (code {exc.smtp_code}); "
@@ -121,6 +125,15 @@ class SmtpBackend:
             codes = sorted({code for code, _ in refused.values()})
             raise PartiallyRefused(f"De SMTP-server weigerde {len(refused)} ontvanger(s) "
                                    f"(code {', '.join(map(str, codes))}).")
+
+
+def _needs_smtputf8(message: EmailMessage) -> bool:
+    """Whether an address (not a display name) in From/To/Cc/Bcc is outside ASCII."""
+    for name in ("From", "To", "Cc", "Bcc"):
+        for header in message.get_all(name, []):
+            if any(not a.addr_spec.isascii() for a in getattr(header, "addresses", ())):
+                return True
+    return False
 
 
 BACKENDS: Mapping[str, type] = MappingProxyType({

@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import mimetypes
-from email.utils import formataddr
 from pathlib import Path
 from pathlib import PurePosixPath
 
@@ -30,6 +29,7 @@ from app.mail.backends import OutboxBackend
 from app.mail.backends import PartiallyRefused
 from app.mail.backends import make_backend
 from app.mail.compose import build_message
+from app.mail.compose import format_address
 from app.mail.compose import new_message_id
 from app.mail.compose import render
 from app.mail.links import link_valid_until
@@ -229,7 +229,7 @@ def _recipients(*people) -> list[str]:
         if person is None or not person.email or person.email.lower() in seen:
             continue
         seen.add(person.email.lower())
-        result.append(formataddr((person.name, person.email)))
+        result.append(format_address(person.name, person.email))
     return result
 
 

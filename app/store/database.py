@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import sqlalchemy as sa
 from flask import Flask
 
@@ -17,6 +20,7 @@ def configure_database(app: Flask) -> None:
     """
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return
+    _private_file(app.config["SQLALCHEMY_DATABASE_URI"])
     with app.app_context():
         engine = db.engine
 
@@ -27,3 +31,15 @@ def configure_database(app: Flask) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=15000")
         cursor.close()
+
+
+def _private_file(url: str) -> None:
+    """Make the SQLite file readable by its owner only (0600), before SQLite creates it with
+    the umask's permissions; its -wal and -shm files take the same permissions."""
+    database = sa.engine.make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    path.chmod(0o600)

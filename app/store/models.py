@@ -25,6 +25,12 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
+def new_nonce() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(24)
+
+
 class Organisation(db.Model):
     __tablename__ = "organisation"
 
@@ -323,8 +329,12 @@ class User(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     role: Mapped[str] = mapped_column(sa.String(20), default="medewerker",
                                       server_default="medewerker")
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[dt.datetime | None]
+    # Part of the id in every session cookie: a new nonce (sign-out, a new password,
+    # deactivation) ends every session of this user at once.
+    session_nonce: Mapped[str] = mapped_column(sa.String(64), default=lambda: new_nonce(),
+                                               server_default="initial")
+    deactivated_at: Mapped[dt.datetime | None]
+    password_changed_at: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     # Flask-Login
@@ -341,11 +351,38 @@ class User(db.Model):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        return f"{self.id}:{self.session_nonce}"
 
     @property
     def is_beheerder(self) -> bool:
         return self.role == StaffRole.BEHEERDER
+
+
+class LoginThrottle(db.Model):
+    """Failed sign-ins for one (address, client) pair: the key is a SHA-256 of both, so the
+    table holds no address or IP address. Counted with one atomic upsert."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    failures: Mapped[int]
+    window_start: Mapped[dt.datetime]
+
+
+class SignedUpload(db.Model):
+    """One signed scan uploaded for a document; every upload is kept, none overwritten (the
+    document's signed_key names the newest)."""
+
+    __tablename__ = "signed_upload"
+    __table_args__ = (sa.UniqueConstraint("document_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(sa.ForeignKey("document.id"), index=True)
+    version: Mapped[int]
+    key: Mapped[str] = mapped_column(sa.String(300))
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    uploaded_by: Mapped[str] = mapped_column(sa.String(200))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 class ApiToken(db.Model):
@@ -355,6 +392,7 @@ class ApiToken(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200))
+    created_by: Mapped[str | None] = mapped_column(sa.String(200))
     token_sha256: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[dt.datetime | None]

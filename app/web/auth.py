@@ -8,9 +8,8 @@ from flask import abort
 from flask_login import current_user
 from flask_login import login_required
 
-from app.extensions import db
 from app.extensions import login
-from app.store.models import User
+from app.store.models import User  # noqa: F401  (the type the loader returns)
 
 login.login_view = "web.login"
 login.login_message = "Log in om deze pagina te zien."
@@ -19,8 +18,12 @@ login.session_protection = "strong"
 
 
 @login.user_loader
-def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+def load_user(session_id: str) -> User | None:
+    """The user of a session, checked against the server: a cookie made before sign-out,
+    a new password or deactivation names an old nonce and counts for nothing."""
+    from app.services.accounts import user_for_session
+
+    return user_for_session(session_id)
 
 
 def beheerder_required(view):

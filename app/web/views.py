@@ -8,6 +8,7 @@ headers. The package and organisation pages add their routes to the same `bp` in
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlsplit
 
 from flask import Blueprint
 from flask import current_app
@@ -15,6 +16,7 @@ from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import request
+from flask import session
 from flask import url_for
 from flask_login import current_user
 from flask_login import login_required
@@ -23,7 +25,9 @@ from flask_login import logout_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from app.extensions import limiter
 from app.extensions import login as login_manager
+from app.ratelimits import login_limit
 from app.runtime import runtime
 from app.web import auth  # noqa: F401  (registers the user loader)
 from app.web.labels import FILTERS
@@ -34,6 +38,8 @@ bp = Blueprint("web", __name__, template_folder="templates", static_folder="stat
 # Endpoints anyone may reach; every other staff page needs sign-in (checked twice: here for
 # every route on the blueprint, and by `login_required` on each view).
 PUBLIC_ENDPOINTS = frozenset({"web.login", "web.login_post", "web.static"})
+
+MAX_EMAIL_SHOWN = 320
 
 # Paths other blueprints answer in their own format (problem+json, provider replies).
 NOT_STAFF_PATHS = ("/api/", "/webhooks/")
@@ -64,6 +70,9 @@ ERROR_TEXTS = {
     413: ("Bestand te groot",
           "Het bestand is groter dan {max_mb} MB. Scan het document met een lagere resolutie "
           "en probeer het opnieuw."),
+    429: ("Even geduld",
+          "Er kwamen te veel verzoeken in korte tijd van uw adres. Wacht een paar minuten en "
+          "probeer het dan opnieuw."),
     500: ("Er ging iets mis",
           "Er ging aan onze kant iets mis. Uw laatste handeling is mogelijk niet uitgevoerd. "
           "Kijk op de pakketpagina wat de status is en probeer het zo nodig opnieuw."),
@@ -122,28 +131,49 @@ def login():
 
 
 @bp.post("/inloggen")
+@limiter.limit(login_limit)
 def login_post():
-    """Check the credentials; on success go to the page asked for."""
+    """Check the credentials; on success go to the page asked for (a local one only)."""
     from app.services.accounts import AccountError
     from app.services.accounts import authenticate
 
-    email = request.form.get("email", "")
+    email = request.form.get("email", "")[:MAX_EMAIL_SHOWN]
     try:
-        user = authenticate(email, request.form.get("password", ""))
+        user = authenticate(email, request.form.get("password", ""),
+                            client=request.remote_addr or "")
     except AccountError as exc:
         return render_template("login.html", email=email, error=str(exc)), 401
+    session.clear()  # a fresh session: nothing carried over from before sign-in
     login_user(user)
-    target = request.args.get("next", "")
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
-        target = url_for("web.index")
-    return redirect(target)
+    return redirect(local_target(request.args.get("next", "")) or url_for("web.index"))
+
+
+def local_target(target: str) -> str | None:
+    """`target` when it is a path on this site, else None.
+
+    Browsers drop tabs and line breaks from a URL and read a backslash as a slash, so
+    `/%09/evil.example` and `/\\evil.example` lead elsewhere: any control character,
+    backslash, or a second slash or a scheme at the start, is refused.
+    """
+    if not target or len(target) > 2000 or not target.startswith("/"):
+        return None
+    if any(ord(ch) < 32 or ord(ch) == 127 or ch == "\\" for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or target.startswith("//"):
+        return None
+    return target
 
 
 @bp.post("/uitloggen")
 @login_required
 def logout():
-    """Sign out."""
+    """Sign out: every session of this user ends, not only this browser's."""
+    from app.services.accounts import sign_out
+
+    sign_out(current_user._get_current_object())
     logout_user()
+    session.clear()
     flash("U bent uitgelogd.", "info")
     return redirect(url_for("web.login"))
 

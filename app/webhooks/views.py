@@ -13,6 +13,8 @@ from flask import Blueprint
 from flask import Response
 from flask import request
 
+from app.extensions import limiter
+from app.ratelimits import webhooks_limit
 from app.services.callbacks import receive_callback
 from app.services.callbacks import record_oversized
 from app.services.providers import provider as get_provider
@@ -22,6 +24,7 @@ from signing.base import MAX_CALLBACK_BYTES
 log = logging.getLogger(__name__)
 
 bp = Blueprint("webhooks", __name__)
+limiter.limit(webhooks_limit)(bp)  # per client, checked before anything is recorded
 
 MAX_BODY = MAX_CALLBACK_BYTES
 
