@@ -10,12 +10,38 @@ import datetime as dt
 from pathlib import Path
 
 from flask import Flask
+from flask import Request
 
 from app.domain.reference import load_reference
 from config.settings import Settings
 from config.settings import load_settings
 
 MIGRATIONS = Path(__file__).resolve().parent / "store" / "migrations"
+MAX_UPLOAD = 25 * 1024 * 1024  # a signed scan or a template (multipart)
+MAX_PLAIN_BODY = 1024 * 1024  # any other body: a form without files, JSON, a callback
+MAX_FORM_FIELD = 256 * 1024  # one text field of a multipart form
+MAX_FORM_PARTS = 500
+
+
+class CappedRequest(Request):
+    """Only a multipart form (with a file) may be as large as MAX_UPLOAD; any other body is
+    refused (413) past MAX_PLAIN_BODY before it is read, so a 25 MB form of text is never
+    parsed or echoed back. A view may lower the limit further (the API does)."""
+
+    _own_limit: int | None = None
+
+    @property
+    def max_content_length(self) -> int | None:  # type: ignore[override]
+        if self._own_limit is not None:
+            return self._own_limit
+        limit = super().max_content_length
+        if self.mimetype != "multipart/form-data" and limit is not None:
+            return min(limit, MAX_PLAIN_BODY)
+        return limit
+
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:
+        self._own_limit = value
 
 
 def create_app(settings: Settings | dict | None = None) -> Flask:
@@ -28,6 +54,7 @@ def create_app(settings: Settings | dict | None = None) -> Flask:
     reference = load_reference(settings.data_dir)
 
     app = Flask(__name__, instance_path=str(settings.instance_path), static_folder=None)
+    app.request_class = CappedRequest
     settings.instance_path.mkdir(parents=True, exist_ok=True)
     _configure(app, settings)
     _configure_logging(settings)
@@ -50,7 +77,9 @@ def _configure(app: Flask, settings: Settings) -> None:
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SECURE=settings.session_cookie_secure,
         PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=8),
-        MAX_CONTENT_LENGTH=25 * 1024 * 1024,
+        MAX_CONTENT_LENGTH=MAX_UPLOAD,
+        MAX_FORM_MEMORY_SIZE=MAX_FORM_FIELD,
+        MAX_FORM_PARTS=MAX_FORM_PARTS,
         WTF_CSRF_TIME_LIMIT=None,
     )
 

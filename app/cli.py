@@ -1,4 +1,5 @@
-"""Command-line tasks: `flask users create`, `flask tokens create`, `flask demo`,
+"""Command-line tasks: `flask users …` (create, list, deactivate, activate, password,
+sign-out), `flask tokens …` (create, list, revoke), `flask mail deliver`, `flask demo`,
 `flask templates check`, `flask templates text NAME`."""
 
 from __future__ import annotations
@@ -36,13 +37,110 @@ def create_user_command(email: str, name: str, password: str, role: str) -> None
     click.echo(f"Medewerker {user.id} aangemaakt.")
 
 
+def _user(email: str):
+    from app.services.accounts import find_user
+    from app.services.errors import NotFound
+
+    try:
+        return find_user(email)
+    except NotFound as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@users.command("list")
+def list_users_command() -> None:
+    """Toon alle medewerkers met hun rol en of ze actief zijn."""
+    from app.services.accounts import list_users
+
+    for user in list_users():
+        state = "actief" if user.active else "gedeactiveerd"
+        click.echo(f"{user.id}\t{user.email}\t{user.role}\t{state}")
+
+
+@users.command("deactivate")
+@click.argument("email")
+def deactivate_user_command(email: str) -> None:
+    """Deactiveer een medewerker; al zijn sessies eindigen meteen."""
+    from app.services.accounts import set_active
+
+    set_active(_user(email), False)
+    click.echo("Medewerker gedeactiveerd; alle sessies zijn beëindigd.")
+
+
+@users.command("activate")
+@click.argument("email")
+def activate_user_command(email: str) -> None:
+    """Activeer een gedeactiveerde medewerker weer."""
+    from app.services.accounts import set_active
+
+    set_active(_user(email), True)
+    click.echo("Medewerker weer actief.")
+
+
+@users.command("password")
+@click.argument("email")
+@click.password_option("--password", prompt="Nieuw wachtwoord", confirmation_prompt="Nogmaals")
+def password_command(email: str, password: str) -> None:
+    """Geef een medewerker een nieuw wachtwoord; al zijn sessies eindigen meteen."""
+    from app.services.accounts import AccountError
+    from app.services.accounts import set_password
+
+    try:
+        set_password(_user(email), password)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo("Wachtwoord gewijzigd; alle sessies zijn beëindigd.")
+
+
+@users.command("sign-out")
+@click.argument("email")
+def sign_out_command(email: str) -> None:
+    """Beëindig alle sessies van een medewerker (bijvoorbeeld na een verloren laptop)."""
+    from app.services.accounts import end_sessions
+
+    end_sessions(_user(email))
+    click.echo("Alle sessies zijn beëindigd.")
+
+
 @tokens.command("create")
 @click.argument("name")
 def create_token_command(name: str) -> None:
     """Maak een API-token aan; het wordt één keer getoond."""
     from app.services.accounts import create_token
 
-    click.echo(create_token(name))
+    click.echo(create_token(name, created_by="cli"))
+
+
+@tokens.command("list")
+def list_tokens_command() -> None:
+    """Toon alle API-tokens (nooit het geheim zelf)."""
+    from app.services.accounts import list_tokens
+
+    for token in list_tokens():
+        state = "ingetrokken" if token.revoked_at else "actief"
+        used = token.last_used_at.isoformat(timespec="minutes") if token.last_used_at else "-"
+        click.echo(f"{token.id}\t{token.name}\t{state}\tlaatst gebruikt {used}")
+
+
+@tokens.command("revoke")
+@click.argument("token")
+def revoke_token_command(token: str) -> None:
+    """Trek een API-token in, op nummer (zie 'tokens list') of op naam (alle met die naam)."""
+    from app.services.accounts import revoke_token
+    from app.services.accounts import revoke_tokens_named
+    from app.services.errors import NotFound
+
+    if token.isdigit():
+        try:
+            revoke_token(int(token))
+        except NotFound as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo("Token ingetrokken.")
+        return
+    count = revoke_tokens_named(token)
+    if not count:
+        raise click.ClickException("Er is geen actief token met deze naam.")
+    click.echo(f"{count} token(s) ingetrokken.")
 
 
 @mail.command("deliver")

@@ -72,6 +72,11 @@ INVALID = _problem_response("Ongeldige invoer; `errors` noemt elk fout veld.", "
 BAD_JSON = _problem_response("De body is geen geldige JSON.")
 TOO_LARGE = _problem_response("De body is groter dan 1 MB.")
 WRONG_MEDIA = _problem_response("De body is geen JSON (`Content-Type: application/json`).")
+TOO_MANY = _problem_response(
+    "Te veel verzoeken van dit adres in korte tijd; probeer het na `Retry-After` seconden "
+    "opnieuw.",
+    headers={"Retry-After": {"description": "Seconden tot een nieuw verzoek kan.",
+                             "required": True, "schema": STRING}})
 CONFLICT = _problem_response("Kan in de huidige status van het pakket niet.")
 SERVER_ERROR = _problem_response("Onverwachte fout; er staat geen technische informatie in.")
 
@@ -128,7 +133,8 @@ SCHEMAS: dict = {
                                          "description": "Ondertekendienst; standaard die "
                                                         "uit de instellingen."}},
                            required=[]),
-    "CancelRequest": _object({"reason": {"type": "string", "minLength": 1}}),
+    "CancelRequest": _object({"reason": {"type": "string", "minLength": 1,
+                                         "maxLength": 2000}}),
     "OrganisationSummary": _object({"id": {"type": "integer"}, "name": STRING,
                                     "kind": STRING}),
     "Organisation": _object({
@@ -237,6 +243,7 @@ def _operation(summary: str, responses: dict, *, description: str | None = None,
         operation["security"] = []
     else:
         operation["responses"].setdefault("401", UNAUTHORIZED)
+    operation["responses"].setdefault("429", TOO_MANY)
     operation["responses"].setdefault("500", SERVER_ERROR)
     return operation
 

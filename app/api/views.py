@@ -42,6 +42,8 @@ from app.api.serialise import package_url
 from app.domain.states import PackageState
 from app.extensions import db
 from app.extensions import limiter
+from app.services.intake import MAX_SOLUTION_ROWS
+from app.services.intake import TOO_MANY_ROWS
 from app.ratelimits import api_limit
 from app.store.models import Document
 from app.store.models import Package
@@ -53,6 +55,7 @@ limiter.limit(api_limit)(bp)  # per client, checked before the token (app/rateli
 
 PUBLIC_ENDPOINTS = frozenset({"api.openapi", "api.link", "api.not_found"})
 MAX_BODY = 1024 * 1024  # JSON bodies of this API are small
+MAX_REASON = 2000  # as on the package page
 PER_PAGE_DEFAULT = 20
 PER_PAGE_MAX = 100
 VARIANTS = ("docx", "pdf", "signed")
@@ -226,6 +229,8 @@ def _flatten_package_body(body: dict) -> dict[str, str]:
         if not isinstance(solutions, list):
             errors["solutions"] = ("Geef de oplossingen als lijst: "
                                    '[{"code": "...", "start": "2027-01-01"}].')
+        elif len(solutions) > MAX_SOLUTION_ROWS:
+            errors["solutions"] = TOO_MANY_ROWS
         else:
             for index, item in enumerate(solutions):
                 if not isinstance(item, dict) or set(item) - {"code", "start"} or not all(
@@ -451,6 +456,8 @@ def cancel_package(package_id: int):
     errors = {name: "Onbekend veld." for name in set(body) - {"reason"}}
     if not isinstance(reason, str) or not reason.strip():
         errors["reason"] = "Geef een reden op voor het intrekken."
+    elif len(reason.strip()) > MAX_REASON:
+        errors["reason"] = f"Gebruik hoogstens {MAX_REASON} tekens voor de reden."
     if errors:
         raise Problem("ongeldige-invoer", "Niet alle velden zijn goed ingevuld.",
                       errors=errors)

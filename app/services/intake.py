@@ -25,7 +25,11 @@ from app.domain.organisations import OrgKind
 from app.domain.organisations import Person
 from app.domain.rules import SolutionRequest
 
-SOLUTION_FIELD = re.compile(r"^solutions-(\d+)-(code|start)$")
+SOLUTION_FIELD = re.compile(r"^solutions-(\d{1,6})-(code|start)$")
+# More rows than there are solutions in any catalogue: one small POST naming row 99999999999
+# must not make the server build (or show) that many.
+MAX_SOLUTION_ROWS = 40
+TOO_MANY_ROWS = f"Oplossingen: gebruik hoogstens {MAX_SOLUTION_ROWS} regels."
 TRUE = {"1", "true", "on", "yes", "ja", "y"}
 
 
@@ -148,12 +152,24 @@ def _organisation(data, municipalities, check, errors) -> OrganisationInput | No
     return OrganisationInput(kind, name, cbs_code, kvk, oin, address)
 
 
-def _solutions(data, solution_codes, errors) -> tuple[SolutionRequest, ...]:
+def solution_fields(data: Mapping[str, str],
+                    errors: dict[str, str]) -> dict[int, dict[str, str]]:
+    """The typed solution rows {index: {"code", "start"}}; a row at or past
+    MAX_SOLUTION_ROWS (or a name that is not a row) adds one error and is left out."""
     rows: dict[int, dict[str, str]] = {}
     for key, value in data.items():
+        if not key.startswith("solutions-"):
+            continue
         match = SOLUTION_FIELD.match(key)
-        if match:
-            rows.setdefault(int(match[1]), {})[match[2]] = (value or "").strip()
+        if not match or int(match[1]) >= MAX_SOLUTION_ROWS:
+            errors["solutions"] = TOO_MANY_ROWS
+            continue
+        rows.setdefault(int(match[1]), {})[match[2]] = (value or "").strip()
+    return rows
+
+
+def _solutions(data, solution_codes, errors) -> tuple[SolutionRequest, ...]:
+    rows = solution_fields(data, errors)
     result = []
     for index in sorted(rows):
         row = rows[index]

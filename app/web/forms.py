@@ -16,10 +16,12 @@ from dataclasses import dataclass
 from app.domain import validation as v
 from app.domain.organisations import Involvement
 from app.domain.rules import SolutionRequest
+from app.services.intake import MAX_SOLUTION_ROWS
 from app.services.intake import SOLUTION_FIELD
 from app.services.intake import IntakeError
 from app.services.intake import NewPackage
 from app.services.intake import parse_new_package
+from app.services.intake import solution_fields
 
 SOLUTION_ROWS = 4
 FORM_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -82,9 +84,21 @@ def ordered_errors(errors: Mapping[str, str],
     return sorted(errors.items(), key=lambda item: position.get(item[0], len(position)))
 
 
+MAX_FIELDS = 200  # the forms have about 40 fields
+MAX_SHOWN = 2000  # a value is shown again up to this many characters
+
+
 def form_values(form: Mapping[str, str]) -> dict[str, str]:
-    """What was typed, as flat strings (to show again)."""
-    return {key: form.get(key, "") for key in form.keys() if key != "csrf_token"}
+    """What was typed, as flat strings (to show again): the first MAX_FIELDS fields, each cut
+    to MAX_SHOWN characters, so a huge post is never echoed back whole."""
+    values = {}
+    for key in form.keys():
+        if key == "csrf_token" or len(key) > 100:
+            continue
+        if len(values) >= MAX_FIELDS:
+            break
+        values[key] = (form.get(key, "") or "")[:MAX_SHOWN]
+    return values
 
 
 def new_form_key() -> str:
@@ -140,14 +154,10 @@ def parse_package_form(form: Mapping[str, str], municipalities, solution_codes) 
 
 
 def shown_solution_rows(values: Mapping[str, str]) -> int:
-    """How many solution rows to show: at least SOLUTION_ROWS, more if more were posted."""
-    highest = -1
-    for key in values:
-        if key.startswith("solutions-"):
-            part = key.split("-")
-            if len(part) == 3 and part[1].isdigit():
-                highest = max(highest, int(part[1]))
-    return max(SOLUTION_ROWS, highest + 1)
+    """How many solution rows to show: at least SOLUTION_ROWS, more if more were posted, never
+    more than MAX_SOLUTION_ROWS."""
+    rows = solution_fields(values, {})
+    return max(SOLUTION_ROWS, max(rows, default=-1) + 1)
 
 
 @dataclass(frozen=True)
@@ -174,13 +184,16 @@ def parse_college_decision(form: Mapping[str, str]) -> CollegeDecision:
     return CollegeDecision(decided_on, reference)
 
 
+MAX_REASON = 2000
+
+
 def parse_reason(form: Mapping[str, str]) -> str:
     """The reason for withdrawing a package; raise IntakeError when there is none."""
     reason = (form.get("reason") or "").strip()
     if not reason:
         raise IntakeError({"reason": "Reden: vul in waarom het pakket wordt ingetrokken."})
-    if len(reason) > 2000:
-        raise IntakeError({"reason": "Reden: gebruik hoogstens 2000 tekens."})
+    if len(reason) > MAX_REASON:
+        raise IntakeError({"reason": f"Reden: gebruik hoogstens {MAX_REASON} tekens."})
     return reason
 
 
@@ -275,11 +288,7 @@ def solution_rows(values: Mapping[str, str], solution_codes,
                   errors: dict[str, str]) -> tuple[tuple[SolutionRequest, ...], tuple[int, ...]]:
     """The solutions typed in rows solutions-N-code/-start (a row left empty is skipped), with
     the row of each; a wrong row adds its error (the same messages as the package intake)."""
-    found: dict[int, dict[str, str]] = {}
-    for key, value in values.items():
-        match = SOLUTION_FIELD.match(key)
-        if match:
-            found.setdefault(int(match[1]), {})[match[2]] = (value or "").strip()
+    found = solution_fields(values, errors)
     solutions, rows = [], []
     for index in sorted(found):
         code, start = found[index].get("code", ""), found[index].get("start", "")

@@ -217,6 +217,9 @@ def csrf_error(exc: CSRFError):
 def http_error(exc: HTTPException):
     if request.path.startswith(NOT_STAFF_PATHS) or exc.code is None or exc.code < 400:
         return exc
+    if exc.code == 413 and request.mimetype != "multipart/form-data":
+        return error_page(413, "Dit formulier is te groot of heeft te veel velden. Ga terug, "
+                               "maak de teksten korter en probeer het opnieuw.")
     return error_page(exc.code)
 
 
