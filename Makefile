@@ -32,7 +32,8 @@ bench: setup
 	.venv/bin/python bench/bench_callbacks.py
 	.venv/bin/python bench/bench_bulk.py
 
-# Every package pinned with its hashes, for Python 3.11 on Linux; setup.sh installs from it.
+# Every package pinned with its hashes, resolved by the .venv setup.sh makes (Debian's python3.11,
+# so markers such as python_full_version match); setup.sh installs from it.
 # The first line records the hash of pyproject.toml's dependencies (scripts/lock_hash.py).
 lock:
 	@test -x .venv/bin/pip-compile || .venv/bin/python -m pip install -q "pip-tools>=7.4"

@@ -72,7 +72,9 @@ def settings_for(tmp: Path, database_url: str) -> dict[str, str]:
         "secret_key": SECRET_KEY,
         "instance_path": str(tmp / "instance"),
         "database_url": database_url,
-        "public_url": "http://127.0.0.1",
+        "public_url": "https://127.0.0.1",
+        "session_cookie_secure": "true",
+        "ratelimit_enabled": "false",  # one client sends 10,000 deliveries on purpose
         "log_level": "WARNING",
         "jobs": "inline",
         "mail_backend": "outbox",

@@ -11,7 +11,8 @@ from config.settings import load_settings
 
 
 def test_production_logs_json_by_default(tmp_path):
-    assert load_settings(environment="production", secret_key="s",
+    assert load_settings(environment="production", secret_key="0123456789abcdefghijklmnopqrstuvwxyz",
+                         public_url="https://contracten.nvsi.nl", session_cookie_secure=True,
                          instance_path=tmp_path).log_format == "json"
     assert load_settings(instance_path=tmp_path).log_format == "text"
 
