@@ -3,6 +3,7 @@
 `views` holds the blueprint `bp`; the modules below add their pages to it.
 """
 
+from app.web import admin  # noqa: F401  (pages on bp)
 from app.web import bulk  # noqa: F401  (pages on bp)
 from app.web import organisations  # noqa: F401  (pages on bp)
 from app.web import outbox  # noqa: F401  (pages on bp)
