@@ -44,6 +44,7 @@ from app.services.tracking import signer_key
 from app.store.files import StoreError
 from app.store.files import sha256
 from app.store.models import Package
+from app.store.models import SignedUpload
 from app.store.models import utcnow
 from signing import Document
 from signing import OutcomeUnknown
@@ -336,11 +337,9 @@ def upload_signed_scan(package_id: int, document_id: int, pdf: bytes, actor: str
         raise ServiceError("Dit document hoort niet bij het pakket of wordt niet ondertekend.",
                            "document")
     check_pdf(pdf)
-    key = f"packages/{package.reference_number}/ondertekend/{document.filename or document.id}.pdf"
-    document.signed_key = key
-    document.signed_sha256 = runtime().store.put(key, pdf)
-    document.signed_at = utcnow()
-    db.session.commit()
+    check_plain_pdf(pdf)
+    if document.signed_sha256 != sha256(pdf):  # the same file again adds no version
+        _keep_upload(package, document, pdf, actor)
 
     upload_id = f"{document.id}-{document.signed_sha256[:16]}"
     payloads = [{"envelope_id": package.envelope_id, "upload_id": upload_id, "event": "signed",
@@ -353,6 +352,50 @@ def upload_signed_scan(package_id: int, document_id: int, pdf: bytes, actor: str
         headers, body = ManualProvider.sign(manual_secret(), payload)
         receive_callback("manual", headers, body, actor=actor)
     return get_package(package_id)
+
+
+def _keep_upload(package: Package, document, pdf: bytes, actor: str) -> None:
+    """Store the scan as a new version (never over an earlier one) and make it the document's
+    signed copy; commit. The earlier versions stay in the store and in `signed_upload`."""
+    version = (db.session.scalar(sa.select(sa.func.max(SignedUpload.version))
+                                 .where(SignedUpload.document_id == document.id)) or 0) + 1
+    if version == 1 and document.signed_key:  # a copy from before versions were kept
+        db.session.add(SignedUpload(document_id=document.id, version=1, key=document.signed_key,
+                                    sha256=document.signed_sha256 or "", uploaded_by="onbekend",
+                                    uploaded_at=document.signed_at or utcnow()))
+        version = 2
+    name = document.filename or str(document.id)
+    key = f"packages/{package.reference_number}/ondertekend/{name}-v{version}.pdf"
+    digest = runtime().store.put(key, pdf)
+    db.session.add(SignedUpload(document_id=document.id, version=version, key=key,
+                                sha256=digest, uploaded_by=actor, uploaded_at=utcnow()))
+    if version > 1:
+        timeline.record(package, actor, "scan",
+                        f"Nieuwe versie ({version}) van de ondertekende scan van "
+                        f"'{document.title}' toegevoegd; de eerdere versies zijn bewaard.",
+                        document_id=document.id, version=version, sha256=digest,
+                        previous_sha256=document.signed_sha256)
+    document.signed_key = key
+    document.signed_sha256 = digest
+    document.signed_at = utcnow()
+    db.session.commit()
+
+
+def check_plain_pdf(data: bytes) -> None:
+    """Raise ServiceError (Dutch) when the PDF carries JavaScript, actions, embedded files or
+    HTML (app/documents/pdfcheck.py)."""
+    from app.documents.pdfcheck import UnreadablePdf
+    from app.documents.pdfcheck import active_content
+
+    try:
+        found = active_content(data)
+    except UnreadablePdf:
+        raise ServiceError("Deze PDF is beschadigd en kan niet worden gelezen. Scan het "
+                           "document opnieuw.", "file") from None
+    if found:
+        raise ServiceError("Deze PDF bevat " + " en ".join(found) + ". Een ondertekende scan "
+                           "mag alleen pagina's bevatten: scan het papier opnieuw of druk het "
+                           "bestand af als PDF en upload dat.", "file")
 
 
 def check_pdf(data: bytes) -> None:
