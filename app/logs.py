@@ -4,7 +4,28 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
+
+# The mailed download links carry their proof in the path (/api/v1/links/<token>): anyone who
+# reads a log line could download the contract. Every log line has the token replaced.
+LINK_TOKEN = re.compile(r"(/api/v1/links/)[^\s?\"'/]+")
+HIDDEN = r"\1[verborgen]"
+
+
+def redact(text: str) -> str:
+    """`text` with every download-link token hidden."""
+    return LINK_TOKEN.sub(HIDDEN, text)
+
+
+class RedactLinks(logging.Filter):
+    """Hides link tokens in a record's message (the werkzeug request lines included)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "/links/" in message:
+            record.msg, record.args = redact(message), None
+        return True
 
 
 class JsonFormatter(logging.Formatter):
@@ -36,6 +57,11 @@ def configure_logging(fmt: str, level: str) -> None:
     for old in [h for h in root.handlers if getattr(h, "_tekenklaar", False)]:
         root.removeHandler(old)
     handler._tekenklaar = True  # type: ignore[attr-defined]
+    handler.addFilter(RedactLinks())
     root.addHandler(handler)
+    # The development server logs request lines through its own handler.
+    werkzeug = logging.getLogger("werkzeug")
+    if not any(isinstance(f, RedactLinks) for f in werkzeug.filters):
+        werkzeug.addFilter(RedactLinks())
     root.setLevel(level)
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)

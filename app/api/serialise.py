@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from flask import has_request_context
+from flask import request
 from flask import url_for
 
 from app.domain.states import PackageState
@@ -50,8 +52,18 @@ def state_label(state: str) -> str:
         return state
 
 
+def public_url_for(endpoint: str, **values) -> str:
+    """An absolute URL on the configured public URL (TEKENKLAAR_PUBLIC_URL), never on the
+    Host header a client sent: a forged Host must not put its own address in our answers."""
+    path = url_for(endpoint, **values)
+    root = request.script_root if has_request_context() else ""
+    if root and path.startswith(root):
+        path = path[len(root):]
+    return runtime().settings.public_url.rstrip("/") + path
+
+
 def package_url(package_id: int) -> str:
-    return url_for("api.get_package", package_id=package_id, _external=True)
+    return public_url_for("api.get_package", package_id=package_id)
 
 
 def package_summary(package: Package) -> dict:
@@ -130,8 +142,8 @@ def package_detail(package: Package) -> dict:
     })
     result["links"] = {
         "self": package_url(package.id),
-        "send": url_for("api.send_package", package_id=package.id, _external=True),
-        "cancel": url_for("api.cancel_package", package_id=package.id, _external=True),
+        "send": public_url_for("api.send_package", package_id=package.id),
+        "cancel": public_url_for("api.cancel_package", package_id=package.id),
     }
     return result
 
@@ -151,8 +163,8 @@ def document(package: Package, doc: Document) -> dict:
         "made_at": moment(doc.made_at),
         "sent_at": moment(doc.sent_at),
         "signed_at": moment(doc.signed_at),
-        "links": {variant: (url_for("api.download_document", package_id=package.id,
-                                    document_id=doc.id, variant=variant, _external=True)
+        "links": {variant: (public_url_for("api.download_document", package_id=package.id,
+                                           document_id=doc.id, variant=variant)
                             if keys[variant] else None)
                   for variant in VARIANTS},
     }

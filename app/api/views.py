@@ -39,6 +39,7 @@ from app.api.problems import problem_response
 from app.api.serialise import package_detail
 from app.api.serialise import package_summary
 from app.api.serialise import package_url
+from app.api.serialise import public_url_for
 from app.domain.states import PackageState
 from app.extensions import db
 from app.extensions import limiter
@@ -367,8 +368,7 @@ def list_packages():
     def page_url(number: int) -> str:
         args = {k: v for k, v in {"state": state, "organisation_id": organisation_id}.items()
                 if v is not None}
-        return url_for("api.list_packages", page=number, per_page=per_page, _external=True,
-                       **args)
+        return public_url_for("api.list_packages", page=number, per_page=per_page, **args)
 
     return jsonify({
         "items": [package_summary(p) for p in packages],

@@ -168,7 +168,7 @@ def test_list_pages_through_all_packages_newest_first(app, api):
     assert body["previous"] is None
     seen = [item["id"] for item in body["items"]]
     while body["next"]:
-        path = body["next"].removeprefix("http://localhost")
+        path = body["next"].removeprefix("http://tekenklaar.test")
         body = api.get(path).get_json()
         seen += [item["id"] for item in body["items"]]
         assert len(body["items"]) <= 2
