@@ -151,6 +151,7 @@ def _bulk_page(values: dict, ticked: list[str] | None = None, errors: dict | Non
     from app.services.providers import available_providers
     from app.web.queries import bulk_runs
     from app.web.queries import known_organisations
+    from app.web.queries import page_number
 
     errors = errors or {}
     organisations = known_organisations()
@@ -166,7 +167,7 @@ def _bulk_page(values: dict, ticked: list[str] | None = None, errors: dict | Non
         error_list=forms.ordered_errors(errors, forms.BULK_FIELD_ORDER),
         anchor=lambda field: forms.bulk_anchor(field, first),
         linkable=linkable,
-        runs=bulk_runs(),
+        runs=bulk_runs(page_number(request.args.get("pagina"))),
         organisations=organisations,
         catalogue=runtime().reference.solutions,
         selections=forms.SELECTIONS,
@@ -187,9 +188,10 @@ def bulk_show(bulk_id: int):
     """The progress of one bulk run: per organisation its package, state and any reason."""
     from app.services.actions import bulk_offer_args
     from app.web.queries import bulk_run
+    from app.web.queries import page_number
 
     try:
-        summary, rows = bulk_run(bulk_id)
+        summary, rows = bulk_run(bulk_id, page_number(request.args.get("pagina")))
     except NotFound:
         abort(404)
     return render_template("bulk_run.html", summary=summary, run=summary.run, rows=rows,

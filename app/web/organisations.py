@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort
 from flask import render_template
+from flask import request
 from flask_login import login_required
 
 from app.runtime import runtime
@@ -14,10 +15,12 @@ from app.web.views import bp
 @bp.get("/organisaties")
 @login_required
 def organisations():
-    """Every organisation, with how many packages and agreements it has."""
-    from app.web.queries import organisations as all_organisations
+    """The organisations (a page at a time), with how many packages and agreements each has."""
+    from app.web.queries import organisations as organisations_page
+    from app.web.queries import page_number
 
-    return render_template("organisations.html", organisations=all_organisations())
+    page = organisations_page(page_number(request.args.get("pagina")))
+    return render_template("organisations.html", organisations=page.items, page=page)
 
 
 @bp.get("/organisaties/<int:organisation_id>")

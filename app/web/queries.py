@@ -53,7 +53,45 @@ class Attention:
 @dataclass(frozen=True)
 class StateGroup:
     state: PackageState
-    packages: list[Package]
+    packages: list[Package]  # those on this page
+    total: int = 0  # in every page
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a long list: simple paging by number (`?pagina=N`)."""
+
+    items: list
+    number: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+
+MAX_PAGE = 100_000
+
+
+def page_number(raw: str | None) -> int:
+    """The page asked for: a whole number from 1, anything else is page 1."""
+    return min(int(raw), MAX_PAGE) if raw and raw.isdigit() and int(raw) >= 1 else 1
+
+
+def _page(query, number: int, per_page: int) -> Page:
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None)
+                                                                     .subquery()))
+    items = db.session.scalars(query.offset((number - 1) * per_page).limit(per_page)).all()
+    return Page(list(items), number, per_page, total or 0)
 
 
 @dataclass(frozen=True)
@@ -61,32 +99,47 @@ class Overview:
     attention: list[Attention]
     groups: list[StateGroup]
     count: int
+    page: Page | None = None
 
 
-def overview(today: dt.date, overdue_days: int) -> Overview:
-    """Packages grouped by state (newest first) and the ones that need attention.
+OVERVIEW_PER_PAGE = 100
+ATTENTION_MAX = 100
+
+
+def overview(today: dt.date, overdue_days: int, page: int = 1) -> Overview:
+    """Packages grouped by state (newest first, OVERVIEW_PER_PAGE a page) and the ones that
+    need attention (at most ATTENTION_MAX, found by the database, not by reading every row).
 
     Attention: the raad's deadline has passed while the package waits for the College; the
     signatures have been outstanding for more than `overdue_days` days; a send or a
     conversion failed.
     """
-    packages = db.session.scalars(
-        sa.select(Package).options(selectinload(Package.organisation))
-        .order_by(Package.created_at.desc(), Package.id.desc())
-    ).all()
+    listed = _page(sa.select(Package).options(selectinload(Package.organisation))
+                   .order_by(Package.created_at.desc(), Package.id.desc()),
+                   page, OVERVIEW_PER_PAGE)
+    totals = dict(db.session.execute(
+        sa.select(Package.state, sa.func.count(Package.id)).group_by(Package.state)).all())
     by_state: dict[str, list[Package]] = {}
-    for package in packages:
+    for package in listed.items:
         by_state.setdefault(package.state, []).append(package)
-    groups = [StateGroup(state, by_state[state.value])
-              for state in STATE_ORDER if state.value in by_state]
+    groups = [StateGroup(state, by_state.get(state.value, []), totals[state.value])
+              for state in STATE_ORDER if totals.get(state.value)]
 
     overdue_before = utcnow() - dt.timedelta(days=overdue_days)
+    candidates = db.session.scalars(
+        sa.select(Package).options(selectinload(Package.organisation))
+        .where(sa.or_(
+            Package.state == PackageState.MISLUKT.value,
+            sa.and_(Package.state == PackageState.WACHT_OP_RAAD.value,
+                    Package.council_deadline < today),
+            sa.and_(Package.state.in_(OUT_FOR_SIGNING), Package.sent_at < overdue_before)))
+        .order_by(Package.created_at.desc(), Package.id.desc()).limit(ATTENTION_MAX)).all()
     attention = []
-    for package in packages:
+    for package in candidates:
         reason = _needs_attention(package, today, overdue_before, overdue_days)
         if reason:
             attention.append(Attention(package, reason))
-    return Overview(attention, groups, len(packages))
+    return Overview(attention, groups, listed.total, listed)
 
 
 def _needs_attention(package: Package, today: dt.date, overdue_before: dt.datetime,
@@ -105,13 +158,15 @@ def _needs_attention(package: Package, today: dt.date, overdue_before: dt.dateti
     return None
 
 
-def organisations() -> list[Organisation]:
-    """Every organisation, by name, with its packages and agreements loaded."""
-    return list(db.session.scalars(
-        sa.select(Organisation)
-        .options(selectinload(Organisation.packages), selectinload(Organisation.agreements))
-        .order_by(Organisation.name)
-    ).all())
+ORGANISATIONS_PER_PAGE = 100
+
+
+def organisations(page: int = 1) -> Page:
+    """One page of organisations, by name, with their packages and agreements loaded."""
+    return _page(sa.select(Organisation)
+                 .options(selectinload(Organisation.packages),
+                          selectinload(Organisation.agreements))
+                 .order_by(Organisation.name, Organisation.id), page, ORGANISATIONS_PER_PAGE)
 
 
 def organisation(organisation_id: int) -> Organisation:
@@ -185,26 +240,34 @@ def _summary(run: BulkRun, counts: dict[str, int]) -> BulkSummary:
                        counts.get("wachtend", 0))
 
 
-def bulk_runs(limit: int = 50) -> list[BulkSummary]:
-    """The latest bulk runs, newest first, with their counts."""
-    runs = db.session.scalars(
-        sa.select(BulkRun).order_by(BulkRun.created_at.desc(), BulkRun.id.desc()).limit(limit)
-    ).all()
-    counts = _bulk_counts([run.id for run in runs])
-    return [_summary(run, counts[run.id]) for run in runs]
+BULK_RUNS_PER_PAGE = 25
+BULK_ITEMS_PER_PAGE = 100
 
 
-def bulk_run(bulk_id: int) -> tuple[BulkSummary, list[BulkRow]]:
-    """One bulk run with its counts and each organisation's item and package; NotFound else."""
+def bulk_runs(page: int = 1) -> Page:
+    """One page of bulk runs, newest first, each a BulkSummary with its counts."""
+    runs = _page(sa.select(BulkRun).order_by(BulkRun.created_at.desc(), BulkRun.id.desc()),
+                 page, BULK_RUNS_PER_PAGE)
+    counts = _bulk_counts([run.id for run in runs.items])
+    return Page([_summary(run, counts[run.id]) for run in runs.items], runs.number,
+                runs.per_page, runs.total)
+
+
+def bulk_run(bulk_id: int, page: int = 1) -> tuple[BulkSummary, Page]:
+    """One bulk run with its counts, and one page of its organisations' items with their
+    packages (BulkRow); NotFound when there is no such run."""
     run = db.session.get(BulkRun, bulk_id)
     if run is None:
         raise NotFound("Deze bulkopdracht bestaat niet.")
-    db.session.refresh(run)  # the items change under us while the run goes on
-    package_ids = [item.package_id for item in run.items if item.package_id]
+    db.session.refresh(run)  # the counts change under us while the run goes on
+    items = _page(sa.select(BulkItem).where(BulkItem.bulk_id == bulk_id).order_by(BulkItem.id),
+                  page, BULK_ITEMS_PER_PAGE)
+    package_ids = [item.package_id for item in items.items if item.package_id]
     packages = {p.id: p for p in db.session.scalars(
         sa.select(Package).where(Package.id.in_(package_ids)))} if package_ids else {}
-    rows = [BulkRow(item, packages.get(item.package_id)) for item in run.items]
-    return _summary(run, _bulk_counts([run.id])[run.id]), rows
+    rows = [BulkRow(item, packages.get(item.package_id)) for item in items.items]
+    return (_summary(run, _bulk_counts([run.id])[run.id]),
+            Page(rows, items.number, items.per_page, items.total))
 
 
 def bulk_preview(organisation_ids: list[int], request: PackageRequest) -> list[PreviewRow]:

@@ -187,11 +187,13 @@ def logout():
 def index():
     """Overzicht: what needs attention, then the packages grouped by state."""
     from app.web.queries import overview
+    from app.web.queries import page_number
 
     settings = runtime().settings
     return render_template(
         "index.html",
-        overview=overview(dt.date.today(), settings.overdue_signature_days),
+        overview=overview(dt.date.today(), settings.overdue_signature_days,
+                          page_number(request.args.get("pagina"))),
         overdue_days=settings.overdue_signature_days,
     )
 
