@@ -8,6 +8,8 @@ the session cookie).
 
 from __future__ import annotations
 
+import functools
+
 from flask import flash
 from flask import redirect
 from flask import render_template
@@ -67,64 +69,62 @@ def admin_user_create():
     return redirect(url_for("web.admin_users"))
 
 
-def _user_or_404(user_id: int):
-    try:
-        return accounts.get_user(user_id)
-    except NotFound:
-        return None
+def _with_user(view):
+    """Route a `/beheer/gebruikers/<user_id>/…` action: beheerder only, the user loaded (404
+    when there is none) and passed to `view(user)`, which flashes and returns a redirect or
+    None (back to the list)."""
+
+    @functools.wraps(view)
+    @beheerder_required
+    def wrapped(user_id: int):
+        try:
+            user = accounts.get_user(user_id)
+        except NotFound:
+            return error_page(404)
+        return view(user) or redirect(url_for("web.admin_users"))
+
+    return wrapped
 
 
 @bp.post("/beheer/gebruikers/<int:user_id>/deactiveren")
-@beheerder_required
-def admin_user_deactivate(user_id: int):
-    user = _user_or_404(user_id)
-    if user is None:
-        return error_page(404)
+@_with_user
+def admin_user_deactivate(user):
     if user.id == current_user.id:
         flash("U kunt uw eigen account niet deactiveren; vraag een andere beheerder.", "error")
-        return redirect(url_for("web.admin_users"))
+        return None
     accounts.set_active(user, False)
     flash(f"{user.name} is gedeactiveerd; alle sessies zijn beëindigd.", "success")
-    return redirect(url_for("web.admin_users"))
+    return None
 
 
 @bp.post("/beheer/gebruikers/<int:user_id>/activeren")
-@beheerder_required
-def admin_user_activate(user_id: int):
-    user = _user_or_404(user_id)
-    if user is None:
-        return error_page(404)
+@_with_user
+def admin_user_activate(user):
     accounts.set_active(user, True)
     flash(f"{user.name} kan weer inloggen.", "success")
-    return redirect(url_for("web.admin_users"))
+    return None
 
 
 @bp.post("/beheer/gebruikers/<int:user_id>/sessies-beeindigen")
-@beheerder_required
-def admin_user_sign_out(user_id: int):
-    user = _user_or_404(user_id)
-    if user is None:
-        return error_page(404)
+@_with_user
+def admin_user_sign_out(user):
     accounts.end_sessions(user)
     if user.id == current_user.id:
         return redirect(url_for("web.login"))
     flash(f"Alle sessies van {user.name} zijn beëindigd.", "success")
-    return redirect(url_for("web.admin_users"))
+    return None
 
 
 @bp.post("/beheer/gebruikers/<int:user_id>/wachtwoord")
-@beheerder_required
-def admin_user_password(user_id: int):
+@_with_user
+def admin_user_password(user):
     """A new password set by a beheerder (to pass on in person); ends the user's sessions."""
-    user = _user_or_404(user_id)
-    if user is None:
-        return error_page(404)
     try:
         accounts.set_password(user, (request.form.get("password") or "")[:500])
     except accounts.AccountError as exc:
         return _users_page(errors={f"password-{user.id}": str(exc)}, status=422)
     flash(f"{user.name} heeft een nieuw wachtwoord; alle sessies zijn beëindigd.", "success")
-    return redirect(url_for("web.admin_users"))
+    return None
 
 
 # --- API tokens ---------------------------------------------------------------------------------
