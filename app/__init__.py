@@ -101,11 +101,11 @@ def _configure_extensions(app: Flask, settings: Settings, reference) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS))
     login.init_app(app)
-    csrf.init_app(app)
 
     from app import ratelimits
 
-    ratelimits.configure(app, settings)
+    ratelimits.configure(app, settings)  # before CSRF: a refused request reads no form
+    csrf.init_app(app)
     if settings.proxy_count:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

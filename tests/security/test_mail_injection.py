@@ -179,3 +179,21 @@ def test_build_message_guards_every_header():
                             message_id="<1@nvsi.example>")
     for name, value in message.items():
         assert "\n" not in str(value) and "\r" not in str(value), name
+
+
+def test_sending_a_package_to_an_idn_contact_goes_through(app, smtp_server):  # noqa: F811
+    """Finding 6 as staff saw it: the send failed with a 409 showing a raw UnicodeEncodeError.
+    Now the package is sent and its mail queued with the IDNA form of the domain."""
+    from app.services.sending import send_package
+    from app.store.models import Package
+
+    with app.app_context():
+        package = ready_package()
+        package.contact.email = IDN_ADDRESS
+        db.session.commit()
+        sent = send_package(package.id, "manual", "medewerker@nvsi.nl")
+        assert sent.state == "verzonden"
+        mail = db.session.scalars(__import__("sqlalchemy").select(OutgoingMail).where(
+            OutgoingMail.package_id == package.id)).one()
+        assert any("xn--sdwest-frysln-teb26a.nl" in r for r in mail.recipients)
+        assert "Unicode" not in (db.session.get(Package, package.id).last_error or "")
