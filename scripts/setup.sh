@@ -16,18 +16,16 @@ SYSTEM_PACKAGES=(libreoffice-writer-nogui python3-uno python3-venv chromium
                  fonts-dejavu-core fonts-liberation2 fonts-noto-core fonts-symbola
                  fonts-noto-cjk poppler-utils)
 
+SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 missing=()
 for pkg in "${SYSTEM_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "==> Installing system packages: ${missing[*]}"
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
-
-SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 
 # Debian's Python, with its security updates. A .venv made from another interpreter (pyenv's
 # 3.11.7 writes an encoded line break raw into a mail header, CVE-2024-6923) is made again.
