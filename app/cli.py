@@ -16,6 +16,7 @@ users = AppGroup("users", help="Medewerkers die kunnen inloggen.")
 mail = AppGroup("mail", help="Uitgaande e-mail.")
 tokens = AppGroup("tokens", help="API-tokens voor andere NVSI-systemen.")
 templates = AppGroup("templates", help="De Word-sjablonen van de documenten.")
+council = AppGroup("council", help="De raadsprocedure (artikel 160 Gemeentewet).")
 
 
 @users.command("create")
@@ -153,6 +154,17 @@ def deliver_mail_command() -> None:
                f"{counts['failed']} mislukt.")
 
 
+@council.command("reminders")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Doe alsof het deze datum is (JJJJ-MM-DD).")
+def council_reminders_command(today) -> None:
+    """Herinner gemeenten van wie de raadstermijn voorbij is zonder collegebesluit (dagelijks)."""
+    from app.services.council import send_due_council_reminders
+
+    reminded = send_due_council_reminders(today.date() if today else None)
+    click.echo(f"{len(reminded)} herinnering(en) verstuurd.")
+
+
 @click.command("demo")
 @with_appcontext
 def demo_command() -> None:
@@ -263,4 +275,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(mail)
     app.cli.add_command(tokens)
     app.cli.add_command(templates)
+    app.cli.add_command(council)
     app.cli.add_command(demo_command)

@@ -99,6 +99,9 @@ class Settings(BaseSettings):
     breach_notice_hours: int = Field(default=24, ge=1, le=72,
                                      description="Processor informs the controller within N hours")
     council_response_weeks: int = Field(default=6, ge=1, le=26)
+    council_reminder_days: int = Field(
+        default=14, ge=1, le=365,
+        description="days after the raad's deadline without a collegebesluit: remind the gemeente")
     overdue_signature_days: int = Field(default=14, ge=1, le=365)
 
     # Signing

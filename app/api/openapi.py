@@ -118,6 +118,15 @@ SCHEMAS: dict = {
         "contact_email": {"type": "string", "examples": ["contact@gemeente.nl"]},
         "contact_phone": STRING,
         "signatory_name": STRING, "signatory_function": STRING, "signatory_email": STRING,
+        "signatory_capacity": {"type": "string",
+                               "enum": ["burgemeester", "gemachtigde", "statutair"],
+                               "description": "Standaard: bij een gemeente de burgemeester, "
+                                              "anders volgens de statuten."},
+        "volmacht_on": {"type": "string", "examples": ["2026-12-03"],
+                        "description": "Alleen voor een gemachtigde: datum van de volmacht."},
+        "volmacht_reference": {"type": "string", "examples": ["V-12"]},
+        "second_signatory_name": STRING, "second_signatory_function": STRING,
+        "second_signatory_email": STRING,
         "solutions": {"type": "array", "items": _object(
             {"code": {"type": "string", "examples": ["schuldenradar"]},
              "start": {"type": "string", "examples": ["2027-01-01"],
@@ -144,6 +153,50 @@ SCHEMAS: dict = {
     }),
     "Person": _object({"name": STRING, "function": STRING, "email": STRING,
                        "phone": NSTRING}),
+    "Signatory": _object({
+        "name": STRING, "function": STRING, "email": STRING, "phone": NSTRING,
+        "capacity": {"type": "string", "enum": ["burgemeester", "gemachtigde", "statutair"],
+                     "description": "Gemeente: de burgemeester, of een gemachtigde met "
+                                    "volmacht (artikel 171 Gemeentewet); anders wie de "
+                                    "statuten aanwijzen."},
+        "authority": {"type": "string", "description": "De tekst naast de handtekening; leeg "
+                                                       "als er niets bij hoeft."},
+        "volmacht": _nullable(_object({"date": DATE, "reference": STRING,
+                                       "sha256": SHA256})),
+    }),
+    "Council": _object({
+        "started_on": NDATE, "sent_to_raad_on": NDATE,
+        "deadline": {**NDATE, "description": "Laatste dag (tot en met) waarop de raad zijn "
+                                             "wensen en bedenkingen kenbaar kan maken."},
+        "reaction": {"type": ["string", "null"],
+                     "enum": ["geen_wensen_en_bedenkingen", "wensen_en_bedenkingen", None]},
+        "reaction_on": NDATE, "reaction_text": NSTRING, "letter_sha256": SHA256,
+        "decided_on": NDATE, "decision_reference": NSTRING, "reminder_sent_on": NDATE,
+        "next_steps": {"type": "array", "items": {"type": "string", "enum": [
+            "start", "naar_raad", "reactie", "collegebesluit"]},
+            "description": "Wat nu kan worden vastgelegd."},
+    }, description="De raadsprocedure (artikel 160, tweede lid, Gemeentewet)."),
+    "DocumentVersion": _object({
+        "number": {"type": "integer", "minimum": 1}, "made_at": MOMENT, "made_by": STRING,
+        "reason": NSTRING, "sha256": _object({"docx": SHA256, "pdf": SHA256}),
+        "sent_at": NMOMENT, "sent_to": NSTRING,
+    }),
+    "Upload": _object({"filename": {"type": "string", "examples": ["brief-raad.pdf"]},
+                       "content_base64": {"type": "string", "minLength": 1,
+                                          "description": "De PDF, base64 (hoogstens 20 MB)."}},
+                      required=["content_base64"]),
+    "SentToRaadRequest": _object({"sent_on": {**DATE, "description": "Datum waarop het "
+                                              "ontwerpbesluit naar de raad ging."}}),
+    "ReactionRequest": _object({
+        "reaction": {"type": "string",
+                     "enum": ["geen_wensen_en_bedenkingen", "wensen_en_bedenkingen"]},
+        "reaction_on": DATE,
+        "text": {"type": "string", "description": "Verplicht bij wensen en bedenkingen."},
+        "letter": _ref("Upload"),
+    }, required=["reaction", "reaction_on"]),
+    "DecisionRequest": _object({"decided_on": DATE,
+                                "reference": {"type": "string", "minLength": 1,
+                                              "examples": ["B&W 2027/0815"]}}),
     "PackageSummary": _object({
         "id": {"type": "integer"}, "reference_number": {"type": "string",
                                                         "examples": ["NVSI-2026-0042"]},
@@ -157,6 +210,9 @@ SCHEMAS: dict = {
     "Document": _object({
         "id": {"type": "integer"}, "position": {"type": "integer"}, "kind": STRING,
         "title": STRING, "solution_code": NSTRING, "start_date": NDATE,
+        "versions": {"type": "array", "items": _ref("DocumentVersion"),
+                     "description": "Elke gemaakte versie, oudste eerst; de laatste is die "
+                                    "van `links` en `sha256`."},
         "signed_required": {"type": "boolean"},
         "sha256": _object({"docx": SHA256, "pdf": SHA256, "sent": SHA256, "signed": SHA256},
                           description="SHA-256 bij maken (docx, pdf), verzenden en "
@@ -192,7 +248,9 @@ SCHEMAS: dict = {
         "state_label": STRING, "involvement": {"type": "string",
                                                "enum": ["lid", "participant"]},
         "organisation": _ref("Organisation"),
-        "contact": _ref("Person"), "signatory": _ref("Person"),
+        "contact": _ref("Person"), "signatory": _ref("Signatory"),
+        "second_signatory": _nullable(_ref("Person")),
+        "council": _nullable(_ref("Council")),
         "participant_warning_acknowledged": {"type": "boolean"},
         "needs_council": {"type": "boolean"},
         "council_deadline": NDATE, "college_decision_on": NDATE,
@@ -207,7 +265,7 @@ SCHEMAS: dict = {
         "timeline": {"type": "array", "items": _ref("TimelineEvent")},
         "total": MONEY, "created_at": MOMENT, "updated_at": MOMENT, "sent_at": NMOMENT,
         "signed_at": NMOMENT,
-        "links": _object({"self": URL, "send": URL, "cancel": URL}),
+        "links": _object({"self": URL, "send": URL, "cancel": URL, "documents": URL}),
     }),
     "PackageList": _object({
         "items": {"type": "array", "items": _ref("PackageSummary")},
@@ -253,6 +311,63 @@ def _json(schema: str, description: str, headers: dict | None = None) -> dict:
     if headers:
         response["headers"] = headers
     return response
+
+
+def _council_paths(body_errors: dict) -> dict:
+    """The raad step (art. 160 lid 2) and the volmacht: each a POST that answers the package."""
+    refused = _problem_response(
+        "Geweigerd, er is niets veranderd: een datum in de verkeerde volgorde (naar de raad "
+        "vóór de start, een reactie vóór de toezending, een collegebesluit vóór het einde van "
+        "de termijn zonder reactie van de raad), of een ontbrekend veld. `errors` noemt het "
+        "veld.", "FieldProblem")
+
+    def post(summary: str, operation_id: str, description: str, schema: str | None,
+             required: bool = True) -> dict:
+        body = None
+        if schema is not None:
+            body = {"required": required, "content": {JSON: {"schema": _ref(schema)}}}
+        else:
+            body = {"required": False, "content": {JSON: {"schema": {
+                "type": "object", "additionalProperties": False}}}}
+        return {
+            "parameters": [PACKAGE_ID],
+            "post": _operation(summary, operation_id=operation_id, description=description,
+                               body=body, responses={
+                                   "200": _json("Package", "Het pakket. Een stap die al met "
+                                                           "dezelfde gegevens is vastgelegd, "
+                                                           "verandert niets."),
+                                   "404": NOT_FOUND, "409": CONFLICT, **body_errors,
+                                   "422": refused}),
+        }
+
+    return {
+        "/packages/{package_id}/council/start": post(
+            "Raadsprocedure starten", "startCouncil",
+            "Artikel 160, tweede lid, Gemeentewet. De contactpersoon van de gemeente krijgt "
+            "de raadsbrief en het ontwerpbesluit (Word en PDF) per e-mail, met wat te doen. "
+            "Kan na het maken van de documenten.", None),
+        "/packages/{package_id}/council/sent-to-raad": post(
+            "Datum waarop het ontwerpbesluit naar de raad ging", "councilSentToRaad",
+            "De termijn van de raad (instelling, standaard zes weken) loopt vanaf deze datum; "
+            "`council.deadline` geeft de laatste dag. De documenten die de termijn noemen, "
+            "worden opnieuw gemaakt en de gemeente krijgt de einddatum per e-mail.",
+            "SentToRaadRequest"),
+        "/packages/{package_id}/council/reaction": post(
+            "Reactie van de raad", "councilReaction",
+            "Geen wensen en bedenkingen, of wensen en bedenkingen met hun tekst, met de datum "
+            "en zo nodig de brief of besluitenlijst van de raad (PDF, base64).",
+            "ReactionRequest"),
+        "/packages/{package_id}/council/decision": post(
+            "Collegebesluit", "councilDecision",
+            "Kan pas na het einde van de termijn van de raad, of na zijn reactie. Het "
+            "aanmeldformulier (bijlage 1) en de aanbiedingsbrief worden opnieuw gemaakt met "
+            "datum en kenmerk van het besluit; eerdere versies blijven bewaard.",
+            "DecisionRequest"),
+        "/packages/{package_id}/volmacht": post(
+            "Volmacht van de gemachtigde toevoegen", "uploadVolmacht",
+            "De volmacht (PDF, base64) van de burgemeester aan de gemachtigde die tekent "
+            "(artikel 171, tweede lid, Gemeentewet).", "Upload"),
+    }
 
 
 def _build() -> dict:
@@ -377,6 +492,26 @@ def _build() -> dict:
                         **body_errors,
                     }),
             },
+            "/packages/{package_id}/documents": {
+                "parameters": [PACKAGE_ID],
+                "post": _operation(
+                    "Documenten maken (DOCX en PDF)", operation_id="makeDocuments",
+                    description="Maakt alle documenten van het pakket (opnieuw). Een "
+                                "document dat verandert, krijgt een nieuwe versie; eerdere "
+                                "versies blijven bewaard. Met een wachtrij (`jobs = \"rq\"`) "
+                                "antwoordt de API 202 en volgen de documenten.",
+                    body={"required": False, "content": {JSON: {"schema": {
+                        "type": "object", "additionalProperties": False}}}},
+                    responses={
+                        "200": _json("Package", "Het pakket met zijn documenten."),
+                        "202": _json("Package", "Staat in de wachtrij."),
+                        "404": NOT_FOUND, "409": CONFLICT,
+                        "502": _problem_response("Omzetten naar PDF mislukte; het pakket "
+                                                 "staat op `mislukt`."),
+                        **body_errors,
+                    }),
+            },
+            **_council_paths(body_errors),
             "/packages/{package_id}/cancel": {
                 "parameters": [PACKAGE_ID],
                 "post": _operation(

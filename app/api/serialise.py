@@ -100,7 +100,10 @@ def package_detail(package: Package) -> dict:
                         "city": organisation.city},
         },
         "contact": _person(package.contact),
-        "signatory": _person(package.signatory),
+        "signatory": _signatory(package),
+        "second_signatory": (_person(package.second_signatory)
+                             if package.second_signatory is not None else None),
+        "council": _council(package) if package.needs_council else None,
         "participant_warning_acknowledged": package.participant_warning_acknowledged,
         "needs_council": package.needs_council,
         "council_deadline": day(package.council_deadline),
@@ -144,6 +147,7 @@ def package_detail(package: Package) -> dict:
         "self": package_url(package.id),
         "send": public_url_for("api.send_package", package_id=package.id),
         "cancel": public_url_for("api.cancel_package", package_id=package.id),
+        "documents": public_url_for("api.make_documents", package_id=package.id),
     }
     return result
 
@@ -167,6 +171,52 @@ def document(package: Package, doc: Document) -> dict:
                                            document_id=doc.id, variant=variant)
                             if keys[variant] else None)
                   for variant in VARIANTS},
+        "versions": [{
+            "number": v.number, "made_at": moment(v.made_at), "made_by": v.made_by,
+            "reason": v.reason or None,
+            "sha256": {"docx": v.docx_sha256, "pdf": v.pdf_sha256},
+            "sent_at": moment(v.sent_at), "sent_to": v.sent_to,
+        } for v in doc.versions],
+    }
+
+
+def _signatory(package: Package) -> dict:
+    """The signer with the capacity and authority printed beside the signature (art. 171)."""
+    from app.domain.organisations import OrgKind
+    from app.domain.signatory import authority_text
+    from app.services.packages import signatory_capacity
+    from app.services.packages import volmacht_of
+
+    capacity = signatory_capacity(package)
+    volmacht = volmacht_of(package)
+    result = _person(package.signatory)
+    result.update({
+        "capacity": capacity.value,
+        "authority": authority_text(capacity, package.organisation.name,
+                                    OrgKind(package.organisation.kind), volmacht),
+        "volmacht": None if volmacht is None else {
+            "date": day(volmacht.granted_on), "reference": volmacht.reference,
+            "sha256": package.volmacht_sha256},
+    })
+    return result
+
+
+def _council(package: Package) -> dict:
+    """The raad step (Gemeentewet art. 160 lid 2) as recorded, and what may come next."""
+    from app.services.council import council_steps
+
+    return {
+        "started_on": day(package.council_started_on),
+        "sent_to_raad_on": day(package.council_sent_on),
+        "deadline": day(package.council_deadline),
+        "reaction": package.council_reaction,
+        "reaction_on": day(package.council_reaction_on),
+        "reaction_text": package.council_reaction_text,
+        "letter_sha256": package.council_letter_sha256,
+        "decided_on": day(package.college_decision_on),
+        "decision_reference": package.college_decision_reference,
+        "reminder_sent_on": day(package.council_reminder_sent_on),
+        "next_steps": sorted(step.value for step in council_steps(package)),
     }
 
 

@@ -57,6 +57,8 @@ limiter.limit(api_limit)(bp)  # per client, checked before the token (app/rateli
 PUBLIC_ENDPOINTS = frozenset({"api.openapi", "api.link", "api.not_found"})
 MAX_BODY = 1024 * 1024  # JSON bodies of this API are small
 MAX_REASON = 2000  # as on the package page
+UPLOAD_BODY = 28 * 1024 * 1024  # a PDF of up to 20 MB, base64 in JSON
+UPLOAD_ENDPOINTS = frozenset({"api.council_reaction", "api.upload_volmacht"})
 PER_PAGE_DEFAULT = 20
 PER_PAGE_MAX = 100
 VARIANTS = ("docx", "pdf", "signed")
@@ -67,7 +69,9 @@ PACKAGE_FIELDS = (
     "organisation_id", "org_kind", "cbs_code", "org_name", "org_kvk", "org_oin", "org_street",
     "org_postcode", "org_city", "involvement", "contact_name", "contact_function",
     "contact_email", "contact_phone", "signatory_name", "signatory_function",
-    "signatory_email", "participant_warning_acknowledged",
+    "signatory_email", "participant_warning_acknowledged", "signatory_capacity",
+    "volmacht_on", "volmacht_reference", "second_signatory_name", "second_signatory_function",
+    "second_signatory_email",
 )
 
 
@@ -76,7 +80,8 @@ PACKAGE_FIELDS = (
 @bp.before_request
 def authenticate():
     """Check the bearer token (401 with WWW-Authenticate otherwise); cap the body size."""
-    request.max_content_length = MAX_BODY
+    request.max_content_length = UPLOAD_BODY if request.endpoint in UPLOAD_ENDPOINTS \
+        else MAX_BODY
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
     from app.services.accounts import check_token
@@ -467,6 +472,156 @@ def cancel_package(package_id: int):
     except (ServiceError, TransitionError) as exc:
         raise _service_problem(exc) from None
     return jsonify(package_detail(package))
+
+
+@bp.post("/packages/<int:package_id>/documents")
+def make_documents(package_id: int):
+    """Make (or make again) the package's documents, DOCX and PDF.
+
+    Inline jobs: 200 with the package (502 when a conversion failed: state `mislukt`).
+    Queued jobs: 202 with the package as it is now.
+    """
+    from app.services.actions import queued
+    from app.services.actions import request_documents
+
+    _json_body(required=False)
+    _package_or_404(package_id)
+    package = _call(lambda: request_documents(package_id, _actor()))
+    if queued():
+        response = jsonify(package_detail(package))
+        response.status_code = 202
+        return response
+    if package.state == PackageState.MISLUKT.value:
+        raise Problem("dienst-mislukt", package.last_error or "Documenten maken is mislukt.",
+                      state=package.state, package=package_url(package.id))
+    return jsonify(package_detail(package))
+
+
+@bp.post("/packages/<int:package_id>/council/start")
+def council_start(package_id: int):
+    """Start the raad step (art. 160 lid 2): the gemeente gets the raadsbrief and ontwerpbesluit."""
+    from app.services.council import start_council_procedure
+
+    _fields(_json_body(required=False), {})
+    _package_or_404(package_id)
+    return jsonify(package_detail(_call(lambda: start_council_procedure(package_id,
+                                                                         _actor()))))
+
+
+@bp.post("/packages/<int:package_id>/council/sent-to-raad")
+def council_sent_to_raad(package_id: int):
+    """Record the day the ontwerpbesluit went to the raad (body {"sent_on": "2026-12-01"})."""
+    from app.services.council import record_sent_to_raad
+
+    body = _fields(_json_body(), {"sent_on": True})
+    sent_on = _date(body, "sent_on", "Datum waarop het ontwerpbesluit naar de raad ging")
+    _package_or_404(package_id)
+    return jsonify(package_detail(_call(lambda: record_sent_to_raad(package_id, sent_on,
+                                                                     _actor()))))
+
+
+@bp.post("/packages/<int:package_id>/council/reaction")
+def council_reaction(package_id: int):
+    """Record the raad's reaction, with its letter (base64 PDF) when given."""
+    from app.domain.council import CouncilReaction
+    from app.services.council import record_council_reaction
+
+    body = _fields(_json_body(), {"reaction": True, "reaction_on": True, "text": False,
+                                  "letter": False})
+    try:
+        reaction = CouncilReaction(body["reaction"])
+    except (ValueError, TypeError):
+        raise Problem("ongeldige-invoer", "Niet alle velden zijn goed ingevuld.", errors={
+            "reaction": "Kies geen_wensen_en_bedenkingen of wensen_en_bedenkingen."}) from None
+    reaction_on = _date(body, "reaction_on", "Datum van de reactie")
+    text = body.get("text") or ""
+    if not isinstance(text, str):
+        raise Problem("ongeldige-invoer", "Niet alle velden zijn goed ingevuld.",
+                      errors={"text": "Geef de wensen en bedenkingen als tekst."})
+    filename, data = _upload(body.get("letter"), "letter")
+    _package_or_404(package_id)
+    return jsonify(package_detail(_call(lambda: record_council_reaction(
+        package_id, reaction, reaction_on, text, _actor(), letter=data,
+        letter_filename=filename))))
+
+
+@bp.post("/packages/<int:package_id>/council/decision")
+def council_decision(package_id: int):
+    """Record the College decision (body {"decided_on": "...", "reference": "..."})."""
+    from app.services.council import record_college_decision
+
+    body = _fields(_json_body(), {"decided_on": True, "reference": True})
+    decided_on = _date(body, "decided_on", "Datum collegebesluit")
+    reference = body.get("reference")
+    if not isinstance(reference, str):
+        raise Problem("ongeldige-invoer", "Niet alle velden zijn goed ingevuld.",
+                      errors={"reference": "Geef het kenmerk van het collegebesluit als tekst."})
+    _package_or_404(package_id)
+    return jsonify(package_detail(_call(lambda: record_college_decision(
+        package_id, decided_on, reference, _actor()))))
+
+
+@bp.post("/packages/<int:package_id>/volmacht")
+def upload_volmacht(package_id: int):
+    """Keep the volmacht (base64 PDF) of the gemachtigde who signs for the gemeente."""
+    from app.services.council import store_volmacht
+
+    body = _fields(_json_body(), {"filename": False, "content_base64": True})
+    filename, data = _upload(body, "volmacht")
+    _package_or_404(package_id)
+    return jsonify(package_detail(_call(lambda: store_volmacht(package_id, data, filename,
+                                                                _actor()))))
+
+
+def _call(action):
+    """Run a service action; its ServiceError or TransitionError becomes a problem."""
+    from app.domain.states import TransitionError
+    from app.services.errors import ServiceError
+
+    try:
+        return action()
+    except (ServiceError, TransitionError) as exc:
+        db.session.rollback()
+        raise _service_problem(exc) from None
+
+
+def _fields(body: dict, fields: dict[str, bool]) -> dict:
+    """Refuse unknown and missing fields (`fields`: name -> required) with 422."""
+    errors = {name: "Onbekend veld." for name in set(body) - set(fields)}
+    errors |= {name: "Dit veld is verplicht." for name, required in fields.items()
+               if required and body.get(name) in (None, "")}
+    if errors:
+        raise Problem("ongeldige-invoer", "Niet alle velden zijn goed ingevuld.", errors=errors)
+    return body
+
+
+def _date(body: dict, name: str, label: str):
+    from app.domain import validation as v
+
+    value = body.get(name)
+    try:
+        if not isinstance(value, str):
+            raise v.InputError(name, label, "geef een datum als tekst, bijvoorbeeld 2026-12-01.")
+        return v.clean_date(value, name, label)
+    except v.InputError as exc:
+        raise Problem("ongeldige-invoer", exc.message, errors={name: exc.message}) from None
+
+
+def _upload(value, field: str) -> tuple[str | None, bytes | None]:
+    """(filename, bytes) of {"filename": "...", "content_base64": "..."}; (None, None) for none."""
+    if value is None:
+        return None, None
+    message = 'Geef het bestand als {"filename": "...", "content_base64": "..."}.'
+    if not isinstance(value, dict) or set(value) - {"filename", "content_base64"} \
+            or not isinstance(value.get("content_base64"), str) \
+            or not isinstance(value.get("filename", ""), str):
+        raise Problem("ongeldige-invoer", message, errors={field: message})
+    try:
+        data = base64.b64decode(value["content_base64"], validate=True)
+    except ValueError:
+        raise Problem("ongeldige-invoer", "Het bestand is geen geldige base64.",
+                      errors={field: "Het bestand is geen geldige base64."}) from None
+    return value.get("filename"), data
 
 
 # --- public: the API description and the mailed download links -----------------------------------

@@ -15,6 +15,7 @@ import re
 import unicodedata
 from typing import Any
 
+from app.domain.council import CouncilReaction
 from app.domain.facts import PackageFacts
 from app.domain.fees import Fee
 from app.domain.formatting import format_date
@@ -28,6 +29,9 @@ from app.domain.reference import SurchargeKind
 from app.domain.rules import PARTICIPANT_WARNING
 from app.domain.rules import DocumentKind
 from app.domain.rules import PlannedDocument
+from app.domain.salutation import formal_salutation
+from app.domain.signatory import SignatoryCapacity
+from app.domain.signatory import authority_text
 
 DOTS = "…………………………………"  # a line to fill in by hand, where a value is not known yet
 
@@ -36,6 +40,7 @@ CONTEXT_KEYS = frozenset({
     "signatory", "breach_notice_hours", "council_deadline", "council_deadline_text",
     "needs_council", "participant_warning", "has_verwerkersovereenkomst",
     "verwerkersovereenkomst_on", "documents", "skipped", "fees", "fees_total", "solutions",
+    "second_signatory", "volmacht", "council", "college_decision",
 })
 SOLUTION_KEYS = frozenset({"solution", "start", "fee"})
 
@@ -113,7 +118,14 @@ def _package_context(facts: PackageFacts) -> dict[str, Any]:
         },
         "organisation": _organisation(facts),
         "contact": _person(facts.contact, with_contact=True),
-        "signatory": _person(facts.signatory),
+        "signatory": _signatory(facts),
+        "second_signatory": (_second(facts.second_signatory)
+                             if facts.second_signatory is not None else None),
+        "volmacht": ({"date": format_date(facts.volmacht.granted_on),
+                      "reference": clean(facts.volmacht.reference)}
+                     if facts.volmacht is not None else None),
+        "council": _council(facts),
+        "college_decision": _college_decision(facts),
         "breach_notice_hours": str(int(facts.breach_notice_hours)),
         "council_deadline": deadline,
         "council_deadline_text": deadline or DOTS,
@@ -169,7 +181,63 @@ def _person(person, *, with_contact: bool = False) -> dict[str, str]:
     if with_contact:
         data["email"] = clean(person.email)
         data["phone"] = clean(person.phone)
+        data["salutation"] = clean(formal_salutation(person.name))
     return data
+
+
+def _signatory(facts: PackageFacts) -> dict[str, str]:
+    """`name`, `function`, `authority` (printed beside the signature, or "") and `capacity`
+    (burgemeester, gemachtigde or statutair)."""
+    org = facts.organisation
+    capacity = facts.signatory_capacity or (
+        SignatoryCapacity.BURGEMEESTER if org.kind is OrgKind.GEMEENTE
+        else SignatoryCapacity.STATUTAIR)
+    data = _person(facts.signatory)
+    data["authority"] = clean(authority_text(capacity, org.name, org.kind, facts.volmacht))
+    data["capacity"] = capacity.value
+    return data
+
+
+def _second(person) -> dict[str, str]:
+    data = _person(person)
+    data["authority"] = ""
+    data["capacity"] = SignatoryCapacity.STATUTAIR.value
+    return data
+
+
+WEEKS = {1: "één week", 2: "twee weken", 3: "drie weken", 4: "vier weken", 5: "vijf weken",
+         6: "zes weken", 7: "zeven weken", 8: "acht weken", 9: "negen weken", 10: "tien weken",
+         12: "twaalf weken"}
+
+
+def _council(facts: PackageFacts) -> dict[str, Any]:
+    """The raad step: dates as Dutch text, or None where not known yet."""
+    record = facts.council
+    weeks = int(facts.council_weeks)
+
+    def day(value):
+        return format_date(value) if value else None
+
+    reaction = record.reaction if record else None
+    return {
+        "weeks": str(weeks),
+        "weeks_text": WEEKS.get(weeks, f"{weeks} weken"),
+        "started": day(record and record.started_on),
+        "sent_to_raad": day(record and record.sent_on),
+        "deadline": day(facts.council_deadline or (record and record.deadline)),
+        "reaction": reaction.value if reaction else None,
+        "reaction_label": reaction.label if reaction else None,
+        "reaction_on": day(record and record.reaction_on),
+        "has_wensen": reaction is CouncilReaction.WENSEN_EN_BEDENKINGEN,
+    }
+
+
+def _college_decision(facts: PackageFacts) -> dict[str, str] | None:
+    record = facts.council
+    if record is None or record.decided_on is None:
+        return None
+    return {"date": format_date(record.decided_on),
+            "reference": clean(record.decision_reference)}
 
 
 def _solution(solution: Solution) -> dict[str, Any]:

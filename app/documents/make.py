@@ -15,6 +15,7 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from dataclasses import replace
+from collections.abc import Callable
 from collections.abc import Mapping
 from typing import Protocol
 
@@ -121,8 +122,10 @@ def render_document(facts: PackageFacts, planned: PlannedDocument, renderer: Doc
 def make_package_documents(facts: PackageFacts, renderer: DocxRenderer,
                            converter: Converter | None = None,
                            templates: Mapping[DocumentKind, CompiledTemplate] | None = None,
+                           only: Callable[[PlannedDocument], bool] | None = None,
                            ) -> list[MadeDocument]:
-    """Return every document the package's plan calls for, in plan order.
+    """Return every document the package's plan calls for, in plan order (with `only`,
+    those planned documents for which it is true).
 
     `templates` names the template version to use per kind (uploaded by staff); a kind not in
     it uses the shipped template.
@@ -133,7 +136,7 @@ def make_package_documents(facts: PackageFacts, renderer: DocxRenderer,
     """
     templates = templates or {}
     made = [render_document(facts, planned, renderer, templates.get(planned.kind))
-            for planned in facts.plan.documents]
+            for planned in facts.plan.documents if only is None or only(planned)]
     if converter is None:
         return made
     workers = max(1, min(int(getattr(converter, "parallelism", 1)), len(made)))

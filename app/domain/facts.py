@@ -9,12 +9,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from app.domain.council import CouncilRecord
 from app.domain.organisations import Involvement
 from app.domain.organisations import Organisation
 from app.domain.organisations import Person
 from app.domain.reference import ReferenceData
 from app.domain.rules import OnFile
 from app.domain.rules import PackagePlan
+from app.domain.signatory import SignatoryCapacity
+from app.domain.signatory import Volmacht
 
 
 @dataclass(frozen=True)
@@ -30,3 +33,8 @@ class PackageFacts:
     reference: ReferenceData
     breach_notice_hours: int  # the processor informs the controller within this many hours
     council_deadline: dt.date | None = None  # art. 160: date by which the raad may respond
+    council: CouncilRecord | None = None  # the raad step as recorded so far (art. 160 lid 2)
+    council_weeks: int = 6  # the raad's term, from the day the ontwerpbesluit went to it
+    signatory_capacity: SignatoryCapacity | None = None  # art. 171 / statuten
+    volmacht: Volmacht | None = None  # a gemachtigde's volmacht (art. 171 lid 2)
+    second_signatory: Person | None = None  # where the statuten ask for two signers

@@ -187,6 +187,20 @@ def clean_oin(value: str | None, field: str = "oin",
     return text
 
 
+def clean_reference(value: str | None, field: str = "reference", label: str = "Kenmerk",
+                    max_length: int = MAX_TEXT) -> str:
+    """A kenmerk (reference) such as "B&W 2026/123" or "V-12": digits alone are fine."""
+    raw = unicodedata.normalize("NFC", value or "")
+    if any(unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co"} for ch in raw):
+        raise InputError(field, label, "bevat onzichtbare of ongeldige tekens.")
+    text = re.sub(r"\s+", " ", raw).strip()
+    if not text:
+        raise InputError(field, label, "vul dit veld in.")
+    if len(text) > max_length:
+        raise InputError(field, label, f"gebruik hoogstens {max_length} tekens.")
+    return text
+
+
 DUTCH_DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
 
 

@@ -7,7 +7,10 @@ message, so a form can show each beside its field with what was typed kept.
 Fields: organisation_id (an existing organisation), or org_kind plus for a gemeente cbs_code,
 for another organisation org_name and optionally org_kvk / org_oin; org_street, org_postcode,
 org_city; involvement; contact_name, contact_function, contact_email, contact_phone;
-signatory_name, signatory_function, signatory_email; solutions-N-code and solutions-N-start
+signatory_capacity (burgemeester, gemachtigde or statutair; for a gemeente the
+burgemeester by default), signatory_name, signatory_function (not for the burgemeester),
+signatory_email, volmacht_on and volmacht_reference (a gemachtigde's volmacht),
+second_signatory_name/_function/_email (where the statuten ask for two); solutions-N-code and solutions-N-start
 (N = 0, 1, …; a row with neither is ignored); participant_warning_acknowledged.
 """
 
@@ -24,6 +27,9 @@ from app.domain.organisations import Involvement
 from app.domain.organisations import OrgKind
 from app.domain.organisations import Person
 from app.domain.rules import SolutionRequest
+from app.domain.signatory import BURGEMEESTER_FUNCTION
+from app.domain.signatory import SignatoryCapacity
+from app.domain.signatory import Volmacht
 
 SOLUTION_FIELD = re.compile(r"^solutions-(\d{1,6})-(code|start)$")
 # More rows than there are solutions in any catalogue: one small POST naming row 99999999999
@@ -60,6 +66,9 @@ class NewPackage:
     signatory: Person
     solutions: tuple[SolutionRequest, ...]
     participant_warning_acknowledged: bool
+    signatory_capacity: SignatoryCapacity | None = None  # None: the default for the kind
+    volmacht: Volmacht | None = None
+    second_signatory: Person | None = None
 
 
 def parse_new_package(data: Mapping[str, str], municipalities: Mapping[str, Municipality],
@@ -101,21 +110,61 @@ def parse_new_package(data: Mapping[str, str], municipalities: Mapping[str, Muni
         phone=check("contact_phone", v.clean_phone, data.get("contact_phone"), "contact_phone",
                     "Telefoon contactpersoon"),
     )
+    capacity = None
+    raw_capacity = (data.get("signatory_capacity") or "").strip()
+    if raw_capacity:
+        try:
+            capacity = SignatoryCapacity(raw_capacity)
+        except ValueError:
+            errors["signatory_capacity"] = ("Ondertekenaar: kies de burgemeester, een "
+                                            "gemachtigde met volmacht, of wie de statuten "
+                                            "aanwijzen.")
+    function_required = capacity is not SignatoryCapacity.BURGEMEESTER
     signatory = Person(
         name=check("signatory_name", v.clean_text, data.get("signatory_name"), "signatory_name",
                    "Naam ondertekenaar"),
         function=check("signatory_function", v.clean_text, data.get("signatory_function"),
-                       "signatory_function", "Functie ondertekenaar"),
+                       "signatory_function", "Functie ondertekenaar",
+                       required=function_required) or (
+                           BURGEMEESTER_FUNCTION if not function_required else None),
         email=check("signatory_email", v.clean_email, data.get("signatory_email"),
                     "signatory_email", "E-mailadres ondertekenaar"),
     )
+    volmacht = _volmacht(data, check, errors)
+    second = None
+    if any((data.get(f"second_signatory_{part}") or "").strip()
+           for part in ("name", "function", "email")):
+        second = Person(
+            name=check("second_signatory_name", v.clean_text, data.get("second_signatory_name"),
+                       "second_signatory_name", "Naam tweede ondertekenaar"),
+            function=check("second_signatory_function", v.clean_text,
+                           data.get("second_signatory_function"), "second_signatory_function",
+                           "Functie tweede ondertekenaar"),
+            email=check("second_signatory_email", v.clean_email,
+                        data.get("second_signatory_email"), "second_signatory_email",
+                        "E-mailadres tweede ondertekenaar"),
+        )
     solutions = _solutions(data, solution_codes, errors)
     acknowledged = (data.get("participant_warning_acknowledged") or "").strip().lower() in TRUE
 
     if errors:
         raise IntakeError(errors)
     return NewPackage(organisation_id, organisation, involvement, contact, signatory,
-                      solutions, acknowledged)
+                      solutions, acknowledged, capacity, volmacht, second)
+
+
+def _volmacht(data, check, errors) -> Volmacht | None:
+    """The volmacht's date and reference: both or neither."""
+    raw_on = (data.get("volmacht_on") or "").strip()
+    raw_reference = (data.get("volmacht_reference") or "").strip()
+    if not raw_on and not raw_reference:
+        return None
+    granted_on = check("volmacht_on", v.clean_date, raw_on, "volmacht_on", "Datum volmacht")
+    reference = check("volmacht_reference", v.clean_reference, raw_reference,
+                      "volmacht_reference", "Kenmerk volmacht")
+    if granted_on is None or reference is None:
+        return None
+    return Volmacht(granted_on, reference)
 
 
 def _organisation(data, municipalities, check, errors) -> OrganisationInput | None:

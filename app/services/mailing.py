@@ -22,6 +22,7 @@ from pathlib import PurePosixPath
 import sqlalchemy as sa
 
 from app.domain.organisations import Involvement
+from app.domain.salutation import formal_salutation
 from app.extensions import db
 from app.mail.backends import MailBackend
 from app.mail.backends import MailError
@@ -56,14 +57,28 @@ KIND_SENT = "pakket_verzonden"
 KIND_REMINDER = "herinnering"
 KIND_COMPLETED = "voltooid"
 KIND_COMPLETED_COPY = "voltooid_kopie"
+KIND_COUNCIL = {  # the raad step (Gemeentewet art. 160 lid 2), one mail per step
+    "start": "raad_gestart",
+    "naar_raad": "raad_termijn",
+    "reactie": "raad_reactie",
+    "collegebesluit": "raad_besluit",
+    "herinnering": "raad_herinnering",
+}
 KIND_LABELS = {
+    "raad_gestart": "Raadsbrief en ontwerpbesluit voor de gemeente",
+    "raad_termijn": "Termijn van de raad",
+    "raad_reactie": "Reactie van de raad vastgelegd",
+    "raad_besluit": "Collegebesluit vastgelegd",
+    "raad_herinnering": "Herinnering collegebesluit",
     KIND_SENT: "Documenten ter ondertekening",
     KIND_REMINDER: "Herinnering",
     KIND_COMPLETED: "Ondertekende documenten",
     KIND_COMPLETED_COPY: "Kopie ondertekende documenten (NVSI)",
 }
 PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 SYSTEM = "systeem"
+COUNCIL_DOCUMENTS = frozenset({"raadsbrief", "ontwerpbesluit"})
 
 
 # --- queueing -------------------------------------------------------------------------------
@@ -77,9 +92,12 @@ def queue_package_sent(package: Package) -> list[OutgoingMail]:
     context = _context(package)
     to_sign, _files = _documents(package, [d for d in package.documents
                                            if d.signed_required], "pdf")
-    for_info, _files = _documents(package, [d for d in package.documents
-                                            if not d.signed_required], "pdf")
-    _listed, files = _documents(package, package.documents, "pdf")  # in package order
+    # The raadsbrief and ontwerpbesluit went to the gemeente when the raad step started.
+    documents = [d for d in package.documents
+                 if not (package.council_started_on and d.kind in COUNCIL_DOCUMENTS)]
+    for_info, _files = _documents(package, [d for d in documents if not d.signed_required],
+                                  "pdf")
+    _listed, files = _documents(package, documents, "pdf")  # in package order
     context.update(to_sign=to_sign, for_info=for_info, fees=_fees(package),
                    total=package.total, purpose=_purpose(package))
     subject = f"Ter ondertekening: documenten van de NVSI voor {package.organisation.name} " \
@@ -144,6 +162,43 @@ def queue_completed(package: Package) -> list[OutgoingMail]:
         mails.append(_queue(package, KIND_COMPLETED_COPY, [copy_to], subject, "voltooid",
                             context, list(files)))
     return mails
+
+
+def queue_council_mail(package: Package, step: str, text: dict,
+                       documents=()) -> OutgoingMail:
+    """Queue the mail to the gemeente's contact person for one raad step; return the row.
+
+    `text` holds the Dutch `subject`, `intro` (paragraphs), `todo` (what to do, in order)
+    and `after` (paragraphs); `documents` go along as DOCX (editable) and PDF. The caller
+    commits.
+    """
+    context = _context(package)
+    listed, files = [], []
+    for document in documents:
+        for variant in ("docx", "pdf"):
+            item, attached = _document_file(package, document, variant)
+            if item is not None:
+                listed.append(item)
+                files.extend(attached)
+    context.update(salutation=formal_salutation(package.contact.name), documents=listed,
+                   intro=text["intro"], todo=text["todo"], after=text.get("after", []),
+                   title=text["subject"])
+    subject = f"{text['subject']} ({package.reference_number})"
+    return _queue(package, KIND_COUNCIL[step], _recipients(package.contact), subject,
+                  "raadsprocedure", context, files)
+
+
+def _document_file(package: Package, document, variant: str) -> tuple[dict | None, list[dict]]:
+    key = document.docx_key if variant == "docx" else document.pdf_key
+    if not key:
+        return None, []
+    filename = f"{document.filename or document.kind}.{variant}"
+    what = "Word, om te bewerken" if variant == "docx" else "PDF"
+    item = {"title": f"{document.title} ({what})", "filename": filename, "link": None}
+    if _linked():
+        item["link"] = make_link(package.id, document.id, variant)
+        return item, []
+    return item, [{"key": key, "filename": filename, "type": DOCX if variant == "docx" else PDF}]
 
 
 def _queue(package: Package, kind: str, recipients: list[str], subject: str, template: str,

@@ -99,10 +99,15 @@ def create_package(new: NewPackage, actor: str, *, idempotency_key: str | None =
     kind = OrgKind(organisation.kind) if organisation else new.organisation.kind
     on_file = on_file_for(organisation.agreements if organisation else [])
     plan = plan_package(_request(new, kind), on_file, runtime().reference)
+    capacity = signatory_capacity_for(new, kind)
     try:
         if organisation is None:
             organisation = _add_organisation(new)
         package = _store(new, organisation, plan, actor)
+        package.signatory_capacity = capacity.value
+        if new.volmacht is not None:
+            package.volmacht_on = new.volmacht.granted_on
+            package.volmacht_reference = new.volmacht.reference
         package.idempotency_key = idempotency_key
         package.request_sha256 = request_sha256
         db.session.commit()
@@ -110,6 +115,23 @@ def create_package(new: NewPackage, actor: str, *, idempotency_key: str | None =
         db.session.rollback()
         raise
     return package
+
+
+def signatory_capacity_for(new: NewPackage, kind: OrgKind):
+    """The signer's capacity (art. 171 for a gemeente; the statuten otherwise), checked
+    against the organisation; raises RuleError naming the field."""
+    from app.domain.rules import RuleError
+    from app.domain.signatory import SignatoryError
+    from app.domain.signatory import check_signatory
+    from app.domain.signatory import resolve_capacity
+
+    try:
+        capacity = resolve_capacity(kind, new.signatory_capacity, new.signatory.function)
+        check_signatory(kind, capacity, new.signatory.function, new.volmacht,
+                        new.second_signatory is not None, dt.date.today())
+    except SignatoryError as exc:
+        raise RuleError(exc.message, field=exc.field) from None
+    return capacity
 
 
 def _request(new: NewPackage, kind: OrgKind) -> PackageRequest:
@@ -137,10 +159,12 @@ def _store(new: NewPackage, organisation: Organisation, plan: PackagePlan,
         organisation.city = new.organisation.address.city
     contact = _person(organisation, new.contact)
     signatory = _person(organisation, new.signatory)
+    second = _person(organisation, new.second_signatory) if new.second_signatory else None
     package = Package(
         reference_number=f"concept-{dt.datetime.now().timestamp()}",
         organisation=organisation, involvement=new.involvement.value,
         state=PackageState.CONCEPT.value, contact=contact, signatory=signatory,
+        second_signatory=second,
         participant_warning_acknowledged=new.participant_warning_acknowledged,
         needs_council=plan.needs_council,
         skipped=[{"kind": s.kind.value, "reason": s.reason, "solution": s.solution_code}
@@ -171,7 +195,11 @@ def _store(new: NewPackage, organisation: Organisation, plan: PackagePlan,
         ))
     package.signers.append(Signer(order=1, party="organisatie", name=signatory.name,
                                   email=signatory.email, role=signatory.function))
-    for order, member in enumerate(reference.association.board, start=2):
+    if second is not None:
+        package.signers.append(Signer(order=2, party="organisatie", name=second.name,
+                                      email=second.email, role=second.function))
+    first_board = len(package.signers) + 1
+    for order, member in enumerate(reference.association.board, start=first_board):
         package.signers.append(Signer(order=order, party="nvsi", name=member.name,
                                       email=member.email, role=member.role))
     db.session.flush()
@@ -267,4 +295,44 @@ def facts_for(package: Package) -> PackageFacts:
         reference=runtime().reference,
         breach_notice_hours=settings.breach_notice_hours,
         council_deadline=package.council_deadline,
+        council=council_record(package),
+        council_weeks=settings.council_response_weeks,
+        signatory_capacity=signatory_capacity(package),
+        volmacht=volmacht_of(package),
+        second_signatory=(Person(second.name, second.function, second.email, second.phone)
+                          if (second := package.second_signatory) is not None else None),
     )
+
+
+def council_record(package: Package):
+    """The raad step of the package as recorded so far (a CouncilRecord)."""
+    from app.domain.council import CouncilReaction
+    from app.domain.council import CouncilRecord
+
+    return CouncilRecord(
+        started_on=package.council_started_on, sent_on=package.council_sent_on,
+        deadline=package.council_deadline,
+        reaction=CouncilReaction(package.council_reaction) if package.council_reaction else None,
+        reaction_on=package.council_reaction_on,
+        reaction_text=package.council_reaction_text or "",
+        decided_on=package.college_decision_on,
+        decision_reference=package.college_decision_reference)
+
+
+def signatory_capacity(package: Package):
+    """The signer's SignatoryCapacity (packages from before it was recorded: by kind)."""
+    from app.domain.signatory import SignatoryCapacity
+
+    if package.signatory_capacity:
+        return SignatoryCapacity(package.signatory_capacity)
+    if package.organisation.kind == OrgKind.GEMEENTE.value:
+        return SignatoryCapacity.BURGEMEESTER
+    return SignatoryCapacity.STATUTAIR
+
+
+def volmacht_of(package: Package):
+    from app.domain.signatory import Volmacht
+
+    if package.volmacht_on is None:
+        return None
+    return Volmacht(package.volmacht_on, package.volmacht_reference or "")

@@ -191,10 +191,18 @@ def mark_sent(package: Package, actor: str, message: str, **details) -> None:
     as sent, the first signer invited, the move to `verzonden`, and the mail to the
     organisation queued."""
     now = utcnow()
+    from app.services.documents import note_sent
+    from app.services.documents import version_label
+
     for document in package.documents:  # to the provider, or (letters) with the mail
         if document.pdf_sha256:
             document.sent_sha256 = document.pdf_sha256  # send_package checked the bytes
             document.sent_at = now
+            note_sent(document, now, "ondertekendienst" if document.signed_required
+                      else "organisatie (e-mail)")
+    if any(len(d.versions) > 1 for d in package.documents):  # say which version went out
+        message += " Versies: " + "; ".join(version_label(d) for d in package.documents
+                                            if d.sent_sha256 and d.versions) + "."
     package.sent_at = now
     package.last_error = None
     first = min((s.order for s in package.signers), default=None)

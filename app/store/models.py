@@ -104,6 +104,27 @@ class Package(db.Model):
     council_deadline: Mapped[dt.date | None]
     college_decision_on: Mapped[dt.date | None]
     college_decision_reference: Mapped[str | None] = mapped_column(sa.String(200))
+    # The raad step (Gemeentewet art. 160 lid 2): started, sent to the raad, the raad's
+    # reaction (CouncilReaction) with an optional upload of its letter, the reminder.
+    council_started_on: Mapped[dt.date | None]
+    council_sent_on: Mapped[dt.date | None]
+    council_reaction: Mapped[str | None] = mapped_column(sa.String(40))
+    council_reaction_on: Mapped[dt.date | None]
+    council_reaction_text: Mapped[str | None] = mapped_column(sa.Text)
+    council_letter_key: Mapped[str | None] = mapped_column(sa.String(300))
+    council_letter_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    council_letter_filename: Mapped[str | None] = mapped_column(sa.String(200))
+    council_reminder_sent_on: Mapped[dt.date | None]
+    # Why the package needs staff's attention now (set by a service, cleared by the next step)
+    attention: Mapped[str | None] = mapped_column(sa.Text)
+    # Who signs for the organisation and on what authority (SignatoryCapacity; art. 171)
+    signatory_capacity: Mapped[str | None] = mapped_column(sa.String(20))
+    volmacht_on: Mapped[dt.date | None]
+    volmacht_reference: Mapped[str | None] = mapped_column(sa.String(200))
+    volmacht_key: Mapped[str | None] = mapped_column(sa.String(300))
+    volmacht_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    volmacht_filename: Mapped[str | None] = mapped_column(sa.String(200))
+    second_signatory_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contact_person.id"))
     skipped: Mapped[list] = mapped_column(sa.JSON, default=list)  # [{kind, reason, solution}]
     warnings: Mapped[list] = mapped_column(sa.JSON, default=list)
     total: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
@@ -128,6 +149,8 @@ class Package(db.Model):
     organisation: Mapped[Organisation] = relationship(back_populates="packages")
     contact: Mapped[ContactPerson] = relationship(foreign_keys=[contact_id])
     signatory: Mapped[ContactPerson] = relationship(foreign_keys=[signatory_id])
+    second_signatory: Mapped[ContactPerson | None] = relationship(
+        foreign_keys=[second_signatory_id])
     solutions: Mapped[list[PackageSolution]] = relationship(
         back_populates="package", order_by="PackageSolution.position",
         cascade="all, delete-orphan",
@@ -195,6 +218,35 @@ class Document(db.Model):
     signed_at: Mapped[dt.datetime | None]
 
     package: Mapped[Package] = relationship(back_populates="documents")
+    versions: Mapped[list[DocumentVersion]] = relationship(
+        back_populates="document", order_by="DocumentVersion.number",
+        cascade="all, delete-orphan")
+
+
+class DocumentVersion(db.Model):
+    """One made version of a document: its files with SHA-256, why it was made, and when
+    (and to whom) it went out. The document row holds the latest version's keys; earlier
+    versions stay in the store, so the archive shows what went out when."""
+
+    __tablename__ = "document_version"
+    __table_args__ = (sa.UniqueConstraint("document_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(sa.ForeignKey("document.id"), index=True)
+    number: Mapped[int]
+    template_version: Mapped[str | None] = mapped_column(sa.String(64))
+    template_number: Mapped[int | None]  # the template version it was made with
+    docx_key: Mapped[str | None] = mapped_column(sa.String(300))
+    docx_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    pdf_key: Mapped[str | None] = mapped_column(sa.String(300))
+    pdf_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    made_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    made_by: Mapped[str] = mapped_column(sa.String(200), default="systeem")
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    sent_at: Mapped[dt.datetime | None]
+    sent_to: Mapped[str | None] = mapped_column(sa.String(200))  # Dutch: where it went
+
+    document: Mapped[Document] = relationship(back_populates="versions")
 
 
 class Signer(db.Model):

@@ -49,7 +49,9 @@ SOURCE_FIELDS = {
 FIELD_ORDER = (
     "org_source", *ORG_FIELDS, "involvement",
     "contact_name", "contact_function", "contact_email", "contact_phone",
-    "signatory_name", "signatory_function", "signatory_email",
+    "signatory_capacity", "signatory_name", "signatory_function", "signatory_email",
+    "volmacht_on", "volmacht_reference",
+    "second_signatory_name", "second_signatory_function", "second_signatory_email",
     "solutions",
     *(f"solutions-{n}-{part}" for n in range(SOLUTION_ROWS) for part in ("code", "start")),
     "participant_warning_acknowledged",
@@ -59,6 +61,7 @@ FIELD_ORDER = (
 FIELD_ANCHORS = {
     "org_kind": "org_kind-publieke_organisatie",
     "involvement": "involvement-lid",
+    "signatory_capacity": "signatory_capacity-burgemeester",
     "solutions": "solutions-0-code",
 }
 
@@ -175,8 +178,8 @@ def parse_college_decision(form: Mapping[str, str]) -> CollegeDecision:
     except v.InputError as exc:
         errors["decided_on"] = exc.message
     try:
-        reference = v.clean_text(form.get("decision_reference"), "decision_reference",
-                                 "Kenmerk collegebesluit")
+        reference = v.clean_reference(form.get("decision_reference"), "decision_reference",
+                                      "Kenmerk collegebesluit")
     except v.InputError as exc:
         errors["decision_reference"] = exc.message
     if errors:
@@ -185,6 +188,44 @@ def parse_college_decision(form: Mapping[str, str]) -> CollegeDecision:
 
 
 MAX_REASON = 2000
+
+
+def parse_sent_to_raad(form: Mapping[str, str]) -> dt.date:
+    """The day the ontwerpbesluit went to the raad; raise IntakeError when it is wrong."""
+    try:
+        return v.clean_date(form.get("sent_on"), "sent_on",
+                            "Datum waarop het ontwerpbesluit naar de raad ging")
+    except v.InputError as exc:
+        raise IntakeError({"sent_on": exc.message}) from None
+
+
+@dataclass(frozen=True)
+class CouncilReactionInput:
+    reaction: object  # CouncilReaction
+    reaction_on: dt.date
+    text: str
+
+
+def parse_council_reaction(form: Mapping[str, str]) -> CouncilReactionInput:
+    """The raad's reaction, its date and (for wensen en bedenkingen) their text; raise
+    IntakeError for each wrong field."""
+    from app.domain.council import CouncilReaction
+
+    errors = {}
+    reaction = reaction_on = None
+    try:
+        reaction = CouncilReaction(form.get("reaction", ""))
+    except ValueError:
+        errors["reaction"] = ("Reactie van de raad: kies geen wensen en bedenkingen, of wensen "
+                              "en bedenkingen.")
+    try:
+        reaction_on = v.clean_date(form.get("reaction_on"), "reaction_on",
+                                   "Datum van de reactie")
+    except v.InputError as exc:
+        errors["reaction_on"] = exc.message
+    if errors:
+        raise IntakeError(errors)
+    return CouncilReactionInput(reaction, reaction_on, (form.get("reaction_text") or "").strip())
 
 
 def parse_reason(form: Mapping[str, str]) -> str:

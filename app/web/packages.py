@@ -20,8 +20,10 @@ from flask_login import current_user
 from flask_login import login_required
 
 from app.domain.municipalities import load_municipalities
+from app.domain.council import CouncilReaction
 from app.domain.rules import PARTICIPANT_WARNING
 from app.domain.rules import RuleError
+from app.domain.signatory import SignatoryCapacity
 from app.domain.states import PackageState
 from app.domain.states import TransitionError
 from app.extensions import db
@@ -42,6 +44,8 @@ UNREADABLE = ("Dit bestand kan nu niet worden gelezen. Probeer het later opnieuw
 OUT_FOR_SIGNING = {PackageState.VERZONDEN, PackageState.DEELS_ONDERTEKEND}
 SIGNED = {PackageState.ONDERTEKEND, PackageState.GEARCHIVEERD}
 VARIANTS = {"docx": "docx", "pdf": "pdf", "ondertekend": "signed"}
+COUNCIL_ACTIONS = {"start": "raadsprocedure", "naar_raad": "naar_raad",
+                   "reactie": "reactie_raad", "collegebesluit": "collegebesluit"}
 
 
 def _actor() -> str:
@@ -171,6 +175,7 @@ def _new_form(values: dict, errors: dict | None = None, plan=None, status: int =
         other_kinds=forms.OTHER_KINDS,
         solution_rows=forms.shown_solution_rows(values),
         participant_warning=PARTICIPANT_WARNING,
+        signatory_capacities=[(c.value, c.label) for c in SignatoryCapacity],
     ), status
 
 
@@ -211,7 +216,24 @@ def _package_page(package_id: int, errors: dict | None = None, status: int = 200
         anchor=str,
         linkable=_action_fields(package, actions),
         values=forms.form_values(request.form) if request.method == "POST" else {},
+        authority=_authority(package),
+        council_weeks=runtime().settings.council_response_weeks,
+        council_reactions=[(r.value, r.label[:1].upper() + r.label[1:])
+                           for r in CouncilReaction],
+        reaction_label=(CouncilReaction(package.council_reaction).label
+                        if package.council_reaction else None),
     ), status
+
+
+def _authority(package) -> str:
+    """The signer's authority as the documents print it (art. 171), or ""."""
+    from app.domain.organisations import OrgKind
+    from app.domain.signatory import authority_text
+    from app.services.packages import signatory_capacity
+    from app.services.packages import volmacht_of
+
+    return authority_text(signatory_capacity(package), package.organisation.name,
+                          OrgKind(package.organisation.kind), volmacht_of(package))
 
 
 def _action_fields(package, actions: set[str]) -> set[str]:
@@ -219,6 +241,12 @@ def _action_fields(package, actions: set[str]) -> set[str]:
     fields = set()
     if "collegebesluit" in actions:
         fields |= {"decided_on", "decision_reference"}
+    if "naar_raad" in actions:
+        fields.add("sent_on")
+    if "reactie_raad" in actions:
+        fields |= {"reaction", "reaction_on", "reaction_text", "letter"}
+    if "volmacht" in actions:
+        fields.add("volmacht")
     if "verzenden" in actions:
         fields.add("provider")
     if "intrekken" in actions:
@@ -230,16 +258,17 @@ def _action_fields(package, actions: set[str]) -> set[str]:
 
 def available_actions(package) -> set[str]:
     """The actions staff can take on the package in its present state."""
+    from app.services.council import council_steps
+
     state = PackageState(package.state)
     signed_documents = [d for d in package.documents if d.signed_required]
     documents_ready = bool(signed_documents) and all(d.pdf_key for d in signed_documents)
     actions = set()
     if state is PackageState.CONCEPT or (state is PackageState.MISLUKT and not package.envelope_id):
         actions.add("documenten")
-    if state is PackageState.KLAAR and package.needs_council:
-        actions.add("raadsprocedure")
-    if state is PackageState.WACHT_OP_RAAD:
-        actions.add("collegebesluit")
+    actions |= {COUNCIL_ACTIONS[step] for step in council_steps(package)}
+    if package.volmacht_on is not None and not state.is_final:
+        actions.add("volmacht")
     if (state is PackageState.BESLUIT_GENOMEN
             or (state is PackageState.KLAAR and not package.needs_council)
             or (state is PackageState.MISLUKT and documents_ready
@@ -348,6 +377,83 @@ def package_college_decision(package_id: int):
                                        _actor())
 
     return _act(package_id, action, "Het collegebesluit is vastgelegd.")
+
+
+@bp.post("/pakketten/<int:package_id>/naar-raad")
+@login_required
+def package_sent_to_raad(package_id: int):
+    """Record the day the ontwerpbesluit went to the raad (the raad's term runs from it)."""
+    from app.services.council import record_sent_to_raad
+
+    def action():
+        return record_sent_to_raad(package_id, forms.parse_sent_to_raad(request.form),
+                                   _actor())
+
+    return _act(package_id, action, "De datum waarop het ontwerpbesluit naar de raad ging, is "
+                                    "vastgelegd.")
+
+
+@bp.post("/pakketten/<int:package_id>/reactie-raad")
+@login_required
+def package_council_reaction(package_id: int):
+    """Record the raad's reaction, with its letter or besluitenlijst (PDF) when given."""
+    from app.services.council import record_council_reaction
+
+    def action():
+        given = forms.parse_council_reaction(request.form)
+        upload = request.files.get("letter")
+        data = upload.read() if upload else b""
+        return record_council_reaction(package_id, given.reaction, given.reaction_on,
+                                       given.text, _actor(), letter=data or None,
+                                       letter_filename=upload.filename if upload else None)
+
+    return _act(package_id, action, "De reactie van de raad is vastgelegd.")
+
+
+@bp.post("/pakketten/<int:package_id>/volmacht")
+@login_required
+def package_upload_volmacht(package_id: int):
+    """Keep the volmacht (PDF) of the gemachtigde who signs for the gemeente."""
+    from app.services.council import store_volmacht
+
+    def action():
+        upload = request.files.get("volmacht")
+        data = upload.read() if upload else b""
+        return store_volmacht(package_id, data, upload.filename if upload else None, _actor())
+
+    return _act(package_id, action, "De volmacht is bewaard.")
+
+
+@bp.get("/pakketten/<int:package_id>/bestanden/<what>")
+@login_required
+def package_attachment(package_id: int, what: str):
+    """Download the raad's letter ('raad') or the volmacht ('volmacht') of the package."""
+    from app.services.documents import package_attachment as attachment
+
+    try:
+        download = attachment(package_id, what)
+    except NotFound:
+        abort(404)
+    except StoreError:
+        return _package_page(package_id, {GENERAL: UNREADABLE}, status=503)
+    return _send(download)
+
+
+@bp.get("/documenten/<int:document_id>/versies/<int:number>/<variant>")
+@login_required
+def document_version_download(document_id: int, number: int, variant: str):
+    """Download an earlier (or the newest) version of a document as DOCX or PDF."""
+    from app.services.documents import version_file
+
+    if variant not in ("docx", "pdf"):
+        abort(404)
+    try:
+        download = version_file(document_id, number, variant)
+    except NotFound:
+        abort(404)
+    except StoreError:
+        return _download_error(document_id, UNREADABLE)
+    return _send(download)
 
 
 @bp.post("/pakketten/<int:package_id>/verzenden")

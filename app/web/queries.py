@@ -146,6 +146,8 @@ def _needs_attention(package: Package, today: dt.date, overdue_before: dt.dateti
                      overdue_days: int) -> str | None:
     if package.state == PackageState.MISLUKT.value:
         return package.last_error or "Er ging iets mis; kijk in de tijdlijn van het pakket."
+    if package.attention and package.state == PackageState.WACHT_OP_RAAD.value:
+        return package.attention
     if (package.state == PackageState.WACHT_OP_RAAD.value and package.council_deadline
             and package.council_deadline < today):
         return (f"De termijn van de raad liep tot en met {format_date(package.council_deadline)}. "

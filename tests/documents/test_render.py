@@ -122,8 +122,10 @@ def test_participant_letter_and_contract_carry_the_inbesteding_warning(renderer)
 
 # -- parties and signatures -------------------------------------------------------------------
 
-def signature_block(text: str, name: str, function: str) -> None:
-    contains(text, f"Naam: {name} Functie: {function} Plaats: ", "Datum: ", "Handtekening: ")
+def signature_block(text: str, name: str, function: str, authority: str | None = None) -> None:
+    beside = f" Hoedanigheid: {authority}" if authority else ""
+    contains(text, f"Naam: {name} Functie: {function}{beside} Plaats: ", "Datum: ",
+             "Handtekening: ")
 
 
 @pytest.mark.parametrize("kind,solution", [
@@ -132,7 +134,10 @@ def signature_block(text: str, name: str, function: str) -> None:
 ])
 def test_signature_blocks_name_the_signatory_and_every_board_member(renderer, kind, solution):
     text = render(renderer, facts(), kind, solution)
-    signature_block(text, "Sharon Dijksma", "burgemeester")
+    # Bijlage 1 (this helper's template) prints the signer's authority (art. 171) beside it
+    authority = ("Burgemeester van de gemeente Súdwest-Fryslân"
+                 if kind is K.AANMELDING_GEMEENTE_LID else None)
+    signature_block(text, "Sharon Dijksma", "burgemeester", authority)
     for member in REFERENCE.association.board:
         signature_block(text, member.name, member.role)
     assert [m.name for m in REFERENCE.association.board] == [
@@ -234,8 +239,8 @@ def test_bijlage_1_gemeente_as_lid(renderer):
     contains(text, "Aanmelding gemeente als lid van de Nederlandse Vereniging voor Sociale "
              "Innovatie", "Bijlage 1",
              "Het college van burgemeester en wethouders van de gemeente Súdwest-Fryslân",
-             "te dezen rechtsgeldig vertegenwoordigd door Sharon Dijksma, burgemeester",
-             "(artikel 171 Gemeentewet)", "hierna te noemen: “het College”",
+             "te dezen rechtsgeldig vertegenwoordigd door de burgemeester, Sharon Dijksma "
+             "(artikel 171, eerste lid, Gemeentewet)", "hierna te noemen: “het College”",
              "als lid toetreedt tot de Nederlandse Vereniging voor Sociale Innovatie",
              "Gemeentecode (CBS): GM1900", "Het College Naam: Sharon Dijksma")
     contact_details(text)
@@ -286,7 +291,8 @@ def test_raadsbrief_quotes_article_160_and_gives_the_deadline(renderer):
              "artikel 171 Gemeentewet", "Het lidmaatschap zelf kost niets",
              "€ 22.345,14", "verwerkersovereenkomst")
     undated = render(renderer, facts(deadline=None), K.RAADSBRIEF)
-    contains(undated, "tot en met ………")
+    contains(undated, "binnen zes weken na de datum van deze brief uw wensen en bedenkingen")
+    assert "………………… uw wensen" not in undated
 
 
 def test_ontwerpbesluit(renderer):

@@ -42,11 +42,15 @@ def contexts_for(kind: DocumentKind):
 
 @pytest.mark.parametrize("kind", KINDS, ids=str)
 def test_every_kind_has_a_template_that_word_can_open(kind):
-    """Each kind has a real .docx: styles, a header with the association's name, page numbers."""
+    """Each kind has a real .docx: styles, a header with the association's name (the College's
+    own documents to its raad: the gemeente's name, no NVSI letterhead), page numbers."""
     path = ROOT / "templates_docx" / template_filename(kind)
     document = Document(str(path))
     header = "".join(p.text for p in document.sections[0].header.paragraphs)
-    assert "{{ nvsi.name }}" in header
+    if kind in (DocumentKind.RAADSBRIEF, DocumentKind.ONTWERPBESLUIT):
+        assert "Gemeente {{ organisation.name }}" in header and "nvsi" not in header
+    else:
+        assert "{{ nvsi.name }}" in header
     with zipfile.ZipFile(path) as zf:
         footer = "".join(zf.read(n).decode() for n in zf.namelist() if "footer" in n)
         styles = zf.read("word/styles.xml").decode()
