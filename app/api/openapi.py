@@ -28,6 +28,8 @@ STRING = {"type": "string"}
 NSTRING = {"type": ["string", "null"]}
 DATE = {"type": "string", "format": "date", "examples": ["2027-01-01"]}
 NDATE = _nullable(DATE)
+INPUT_DATE = {"type": "string", "examples": ["2026-12-01"],
+              "description": "Datum als 2026-12-01 of 01-12-2026."}
 MOMENT = {"type": "string", "format": "date-time", "examples": ["2026-11-28T15:30:02Z"]}
 NMOMENT = _nullable(MOMENT)
 MONEY = {"type": "string", "pattern": r"^-?\d+\.\d{2}$", "examples": ["6216.19"],
@@ -185,16 +187,16 @@ SCHEMAS: dict = {
                        "content_base64": {"type": "string", "minLength": 1,
                                           "description": "De PDF, base64 (hoogstens 20 MB)."}},
                       required=["content_base64"]),
-    "SentToRaadRequest": _object({"sent_on": {**DATE, "description": "Datum waarop het "
+    "SentToRaadRequest": _object({"sent_on": {**INPUT_DATE, "description": "Datum waarop het "
                                               "ontwerpbesluit naar de raad ging."}}),
     "ReactionRequest": _object({
         "reaction": {"type": "string",
                      "enum": ["geen_wensen_en_bedenkingen", "wensen_en_bedenkingen"]},
-        "reaction_on": DATE,
+        "reaction_on": INPUT_DATE,
         "text": {"type": "string", "description": "Verplicht bij wensen en bedenkingen."},
         "letter": _ref("Upload"),
     }, required=["reaction", "reaction_on"]),
-    "DecisionRequest": _object({"decided_on": DATE,
+    "DecisionRequest": _object({"decided_on": INPUT_DATE,
                                 "reference": {"type": "string", "minLength": 1,
                                               "examples": ["B&W 2027/0815"]}}),
     "PackageSummary": _object({
