@@ -213,7 +213,8 @@ def _package_page(package_id: int, errors: dict | None = None, status: int = 200
         jobs=jobs_for(package.id),
         errors=errors,
         error_list=forms.ordered_errors(errors),
-        anchor=str,
+        anchor=lambda field: {"reaction": f"reaction-{CouncilReaction.GEEN.value}"}.get(
+            field, field),
         linkable=_action_fields(package, actions),
         values=forms.form_values(request.form) if request.method == "POST" else {},
         authority=_authority(package),

@@ -3,6 +3,7 @@ an envelope the provider gave up on, the council step, which providers staff may
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -11,7 +12,12 @@ import sqlalchemy as sa
 from app import create_app
 from app.domain.organisations import OrgKind
 from app.extensions import db
+from app.domain.council import CouncilReaction
+from app.domain.organisations import Person
 from app.services.council import record_college_decision
+from app.services.council import record_council_reaction
+from app.services.council import record_sent_to_raad
+from app.services.documents import make_documents
 from app.services.council import start_council_procedure
 from app.services.errors import ServiceError
 from app.services.providers import available_providers
@@ -71,13 +77,20 @@ def test_an_envelope_signhost_gave_up_on_is_replaced_by_a_new_send(ctx, client, 
 
 
 def test_a_gemeente_package_waits_for_the_college_decision(ctx, signhost):
-    package_id = package_with_stub_pdfs(new_package(kind=OrgKind.GEMEENTE, name="Utrecht"))
+    new = dataclasses.replace(new_package(kind=OrgKind.GEMEENTE, name="Utrecht"),
+                              signatory=Person("Sharon Dijksma", "burgemeester",
+                                               "burgemeester@utrecht.example"))
+    package_id = package_with_stub_pdfs(new)
     assert package(package_id).needs_council
     with pytest.raises(ServiceError, match="artikel 160 Gemeentewet"):
         send_package(package_id, "signhost", "medewerker")
     assert signhost.calls["create"] == 0
+    make_documents(package_id, "medewerker")  # the raad step mails the DOCX files too
     today = dt.date.today()
     start_council_procedure(package_id, "medewerker", today=today)
+    record_sent_to_raad(package_id, today, "medewerker", today=today)
+    record_council_reaction(package_id, CouncilReaction.GEEN, today, "", "medewerker",
+                            today=today)
     record_college_decision(package_id, today, "B&W 2026/118", "medewerker", today=today)
     assert send_package(package_id, "signhost", "medewerker").state == "verzonden"
     assert transitions(package_id) == ["klaar", "wacht_op_raad", "besluit_genomen",

@@ -25,6 +25,8 @@ INTAKE_FIELDS = {
     "org_street", "org_postcode", "org_city", "involvement",
     "contact_name", "contact_function", "contact_email", "contact_phone",
     "signatory_name", "signatory_function", "signatory_email",
+    "signatory_capacity", "volmacht_on", "volmacht_reference",
+    "second_signatory_name", "second_signatory_function", "second_signatory_email",
     "participant_warning_acknowledged",
     *(f"solutions-{n}-{part}" for n in range(4) for part in ("code", "start")),
 }

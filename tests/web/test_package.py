@@ -138,54 +138,12 @@ def _ready(app, staff, monkeypatch, data=None):
     return package_id
 
 
-def test_council_procedure_and_college_decision(staff, app, monkeypatch):
-    package_id = _ready(app, staff, monkeypatch)
-    response = act(staff, package_id, "raadsprocedure")
-    assert response.status_code == 302
-    assert state_of(app, package_id) == "wacht_op_raad"
-    weeks = app.extensions["tekenklaar"].settings.council_response_weeks
-    deadline = format_date(dt.date.today() + dt.timedelta(weeks=weeks))
-    page = text(staff.get(f"/pakketten/{package_id}"))
-    assert "De raadsprocedure is gestart." in page
-    assert f"tot en met {deadline} zijn wensen en bedenkingen" in page
-    assert "Collegebesluit vastleggen" in page and 'id="provider"' not in page
-
-    # wrong input: beside each field, what was typed kept
-    response = act(staff, package_id, "collegebesluit", {"decided_on": "32-13-2026",
-                                                         "decision_reference": ""})
-    page = text(response)
-    assert response.status_code == 422
-    assert error_for(page, "decided_on").startswith("Datum collegebesluit: dit is geen geldige datum")
-    assert error_for(page, "decision_reference") == "Kenmerk collegebesluit: vul dit veld in."
-    assert value_of(page, "decided_on") == "32-13-2026"
-    assert 'href="#decided_on"' in page
-    assert state_of(app, package_id) == "wacht_op_raad"
-
-    # the service's own check (a date in the future) is shown beside the field too
-    future = (dt.date.today() + dt.timedelta(days=3)).strftime("%d-%m-%Y")
-    response = act(staff, package_id, "collegebesluit", {"decided_on": future,
-                                                         "decision_reference": "B&W 2026/12"})
-    page = text(response)
-    assert response.status_code == 409
-    assert error_for(page, "decided_on") == "De datum van het collegebesluit ligt in de toekomst."
-    assert value_of(page, "decision_reference") == "B&W 2026/12"
-
-    today = dt.date.today().strftime("%d-%m-%Y")
-    response = act(staff, package_id, "collegebesluit", {"decided_on": today,
-                                                         "decision_reference": "B&W 2026/12"})
-    assert response.status_code == 302
-    assert state_of(app, package_id) == "besluit_genomen"
-    page = text(staff.get(f"/pakketten/{package_id}"))
-    assert f"Collegebesluit van {format_date(dt.date.today())} (B&W 2026/12)" in page
-    assert 'id="provider"' in page and '<option value="manual" selected>' in page
-
-
 def test_an_action_that_does_not_fit_the_state_is_an_error_on_the_page(staff, app):
     package_id = make_package(app)
     response = act(staff, package_id, "raadsprocedure")
     page = text(response)
     assert response.status_code == 409
-    assert "Een pakket in de status 'Concept' kan niet naar 'Wacht op de raad'." in page
+    assert "Maak eerst de documenten; daarna kan de raadsprocedure beginnen." in page
     assert 'class="error-summary" role="alert"' in page
     assert "<title>Fout: Pakket" in page
     assert state_of(app, package_id) == "concept"

@@ -18,6 +18,7 @@ from app.jobs import run_job
 from app.store.models import JobRun
 from tests.conftest import base_settings
 from tests.jobs.conftest import redis_url  # noqa: F401  (fixture)
+from tests.web.support import GEMEENTE_LID
 from tests.web.support import make_package
 from tests.web.support import post
 from tests.web.support import text
@@ -66,7 +67,10 @@ def state_of(app, package_id) -> str:
 
 def test_making_documents_and_sending_wait_on_the_queue(staff, app, monkeypatch):
     use_fake_converter(monkeypatch)
-    package_id = make_package(app)
+    later = (dt.date.today() + dt.timedelta(days=60)).strftime("%d-%m-%Y")
+    # solutions start after the collegebesluit (which is recorded today below)
+    package_id = make_package(app, {**GEMEENTE_LID, "solutions-0-start": later,
+                                    "solutions-1-start": later})
     response = post(staff, f"/pakketten/{package_id}/documenten")
     assert response.status_code == 302
     page = text(staff.get(f"/pakketten/{package_id}"))
@@ -90,7 +94,13 @@ def test_making_documents_and_sending_wait_on_the_queue(staff, app, monkeypatch)
     assert state_of(app, package_id) == "klaar"
 
     # Utrecht joins as lid: the raad first (not a job), then the College decision, then send
+    today = dt.date.today().strftime("%d-%m-%Y")
     post(staff, f"/pakketten/{package_id}/raadsprocedure")
+    assert post(staff, f"/pakketten/{package_id}/naar-raad",
+                {"sent_on": today}).status_code == 302
+    assert post(staff, f"/pakketten/{package_id}/reactie-raad",
+                {"reaction": "geen_wensen_en_bedenkingen",
+                 "reaction_on": today}).status_code == 302
     response = post(staff, f"/pakketten/{package_id}/collegebesluit",
                     {"decided_on": dt.date.today().strftime("%d-%m-%Y"),
                      "decision_reference": "B&W 2026/1"})
