@@ -20,6 +20,8 @@ from app.extensions import db
 from app.jobs import enqueue
 from app.services.errors import ServiceError
 from app.services.intake import NewPackage
+from app.services.packages import signatory_capacity
+from app.services.packages import volmacht_of
 from app.store.models import Agreement
 from app.store.models import BulkItem
 from app.store.models import BulkRun
@@ -143,12 +145,16 @@ def _new_package(organisation_id: int, offer: dict) -> NewPackage:
     if organisation is None:
         raise ServiceError("Deze organisatie bestaat niet meer.")
     contact, signatory = _people(organisation)
+    latest = organisation.packages[0] if organisation.packages else None
     return NewPackage(
         organisation_id=organisation.id, organisation=None,
         involvement=Involvement(offer["involvement"]), contact=contact, signatory=signatory,
         solutions=tuple(SolutionRequest(code, dt.date.fromisoformat(start))
                         for code, start in offer["solutions"]),
         participant_warning_acknowledged=offer["ack"],
+        # the signer signs in the same capacity (art. 171) as in the latest package
+        signatory_capacity=signatory_capacity(latest) if latest is not None else None,
+        volmacht=volmacht_of(latest) if latest is not None else None,
     )
 
 

@@ -101,6 +101,11 @@ def test_a_package_from_the_form_to_signed(page, live_app):
     with live_app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Package.id))) == 0
 
+    # the solutions start after the collegebesluit, which is recorded today below
+    later = (dt.date.today() + dt.timedelta(days=60)).strftime("%d-%m-%Y")
+    for n in range(2):
+        page.get_by_role("group", name=f"Oplossing {n + 1}").get_by_label("Ingangsdatum") \
+            .fill(later)
     page.get_by_role("button", name="Pakket aanmaken").click()
     page.get_by_role("heading", level=1, name=re.compile(r"^Pakket NVSI-\d{4}-\d{4}$")).wait_for()
     assert "is aangemaakt" in flash(page)
@@ -124,7 +129,14 @@ def test_a_package_from_the_form_to_signed(page, live_app):
     assert state_tag(page) == "Wacht op de raad"
     check_accessible(page, "pakket (wacht op de raad)")
 
-    page.get_by_label("Datum van het collegebesluit").fill(dt.date.today().strftime("%d-%m-%Y"))
+    today = dt.date.today().strftime("%d-%m-%Y")
+    page.get_by_label("Datum waarop het ontwerpbesluit naar de raad ging").fill(today)
+    page.get_by_role("button", name="Datum vastleggen").click()
+    page.get_by_label("Geen wensen en bedenkingen").check()
+    page.get_by_label("Datum van de reactie").fill(today)
+    page.get_by_role("button", name="Reactie vastleggen").click()
+    page.get_by_text("De reactie van de raad is vastgelegd.").wait_for()
+    page.get_by_label("Datum van het collegebesluit").fill(today)
     page.get_by_label("Kenmerk van het collegebesluit").fill("B&W 2026/0815")
     page.get_by_role("button", name="Collegebesluit vastleggen").click()
     page.get_by_text("Het collegebesluit is vastgelegd.").wait_for()
