@@ -62,7 +62,7 @@ def test_a_typo_inside_a_loop_and_an_unknown_top_level_name(renderer, samples):
     problems = check(renderer, samples, K.GEBRUIKSOVEREENKOMST, "{{ member.name }}",
                      "{{ member.naam }}")
     assert [(p.category, p.tag) for p in problems] == [(UNKNOWN, "{{ member.naam }}")]
-    problems = check(renderer, samples, K.RAADSBRIEF, "{{ council_deadline_text }}",
+    problems = check(renderer, samples, K.RAADSBRIEF, "{{ council.weeks_text }}",
                      "{{ raadsdatum }}")
     assert [(p.category, p.tag) for p in problems] == [(UNKNOWN, "{{ raadsdatum }}")]
 
@@ -90,7 +90,7 @@ def test_a_broken_block_names_the_tag(renderer, samples, old, new, tag, words):
 
 
 def test_printing_a_value_that_can_be_empty_is_a_missing_value(renderer, samples):
-    problems = check(renderer, samples, K.RAADSBRIEF, "{{ council_deadline_text }}",
+    problems = check(renderer, samples, K.RAADSBRIEF, "{{ council.weeks_text }}",
                      "{{ council_deadline }}")
     assert [(p.category, p.tag) for p in problems] == [(MISSING, "{{ council_deadline }}")]
     assert "zonder raadstermijn" in str(problems[0]) and "None" in str(problems[0])
