@@ -420,10 +420,7 @@ def send_package(package_id: int):
     Inline jobs: 200 with the sent package (502 when the provider failed). Queued jobs
     (settings `jobs = "rq"`): 202 with the package as it is now; the send follows.
     """
-    from app.domain.states import TransitionError
-    from app.services.actions import queued
     from app.services.actions import request_send as send
-    from app.services.errors import ServiceError
 
     body = _json_body(required=False)
     unknown = set(body) - {"provider"}
@@ -435,18 +432,8 @@ def send_package(package_id: int):
         raise Problem("ongeldige-invoer", "Niet alle velden zijn goed ingevuld.",
                       errors=errors)
     _package_or_404(package_id)
-    try:
-        package = send(package_id, provider or None, _actor())
-    except (ServiceError, TransitionError) as exc:
-        raise _service_problem(exc) from None
-    if queued():
-        response = jsonify(package_detail(package))
-        response.status_code = 202
-        return response
-    if package.state == PackageState.MISLUKT.value:
-        raise Problem("dienst-mislukt", package.last_error or "Verzenden is mislukt.",
-                      state=package.state, package=package_url(package.id))
-    return jsonify(package_detail(package))
+    package = _call(lambda: send(package_id, provider or None, _actor()))
+    return _job_response(package, "Verzenden is mislukt.")
 
 
 @bp.post("/packages/<int:package_id>/cancel")
@@ -481,18 +468,24 @@ def make_documents(package_id: int):
     Inline jobs: 200 with the package (502 when a conversion failed: state `mislukt`).
     Queued jobs: 202 with the package as it is now.
     """
-    from app.services.actions import queued
     from app.services.actions import request_documents
 
-    _json_body(required=False)
+    _fields(_json_body(required=False), {})
     _package_or_404(package_id)
     package = _call(lambda: request_documents(package_id, _actor()))
+    return _job_response(package, "Documenten maken is mislukt.")
+
+
+def _job_response(package, failed: str):
+    """202 when the action waits on the queue; 502 when it ended `mislukt`; else 200."""
+    from app.services.actions import queued
+
     if queued():
         response = jsonify(package_detail(package))
         response.status_code = 202
         return response
     if package.state == PackageState.MISLUKT.value:
-        raise Problem("dienst-mislukt", package.last_error or "Documenten maken is mislukt.",
+        raise Problem("dienst-mislukt", package.last_error or failed,
                       state=package.state, package=package_url(package.id))
     return jsonify(package_detail(package))
 

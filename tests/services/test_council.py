@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 
 import pytest
 import sqlalchemy as sa
-from docx import Document as Docx
 
 from app.domain.council import CouncilReaction
 from app.domain.organisations import Address
@@ -31,6 +29,8 @@ from app.store.models import OutgoingMail
 from app.store.models import Package
 from app.store.models import TimelineEvent
 from tests.conftest import base_settings
+from tests.documents import builders
+from tests.documents.builders import normalise
 from tests.mail.conftest import smtp_server  # noqa: F401  (a real SMTP server)
 from tests.pdfs import tiny_pdf
 
@@ -72,14 +72,7 @@ def made_package(new=None) -> int:
 
 
 def docx_text(data: bytes) -> str:
-    document = Docx(io.BytesIO(data))
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            parts.extend(cell.text for cell in row.cells)
-    for section in document.sections:
-        parts.extend(p.text for p in section.header.paragraphs)
-    return " ".join(" ".join(parts).split())
+    return normalise(builders.docx_text(data))
 
 
 def stored_text(document) -> str:

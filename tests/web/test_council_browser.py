@@ -5,13 +5,14 @@ mails the gemeente gets at each step from a real SMTP server."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 import zipfile
 
 import pytest
 
 from app.domain.formatting import format_date
+from tests.documents import builders
+from tests.documents.builders import normalise
 from tests.mail.conftest import smtp_server  # noqa: F401  (a real SMTP server)
 from tests.pdfs import tiny_pdf
 from tests.web.support import make_user
@@ -64,10 +65,7 @@ def files(message) -> dict[str, str]:
 
 
 def docx_text(data: bytes) -> str:
-    from docx import Document
-
-    document = Document(io.BytesIO(data))
-    return " ".join(" ".join(p.text for p in document.paragraphs).split())
+    return normalise(builders.docx_text(data))
 
 
 def test_a_gemeente_from_a_new_package_through_the_raad_to_archived(page, live_app,
