@@ -544,11 +544,12 @@ def _build() -> dict:
                                 "de instelling `mail_link_days`. Fouten zijn problem+json, of "
                                 "een korte Nederlandse pagina als de browser HTML vraagt.",
                     responses={
-                        "200": {"description": "Het bestand: een PDF, of het "
+                        "200": {"description": "Het bestand: een PDF, een Word-bestand (de "
+                                               "raadsbrief en het ontwerpbesluit), of het "
                                                "ondertekeningsverslag zoals de "
                                                "ondertekendienst het gaf.",
                                 "headers": FILE_HEADERS,
-                                "content": {PDF: BINARY, "text/plain": BINARY,
+                                "content": {PDF: BINARY, DOCX: BINARY, "text/plain": BINARY,
                                             "application/zip": BINARY,
                                             "application/octet-stream": BINARY}},
                         "404": _problem_response("Onbekende link, of het document is er "

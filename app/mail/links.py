@@ -18,7 +18,8 @@ from app.runtime import runtime
 
 SALT = "tekenklaar.mail.document-link"
 LINK_PATH = "/api/v1/links/"
-VARIANTS = frozenset({"pdf", "signed", "audit"})  # audit: the package's audit trail
+# audit: the package's audit trail; docx: an editable draft (the raadsbrief, the ontwerpbesluit)
+VARIANTS = frozenset({"pdf", "docx", "signed", "audit"})
 
 
 class LinkError(ValueError):

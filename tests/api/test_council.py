@@ -63,6 +63,18 @@ def test_the_api_alone_takes_a_gemeente_from_creation_to_sent(app, api):
     assert all(d["versions"][0]["number"] == 1 and d["sha256"]["pdf"]
                for d in package["documents"])
     assert package["council"]["next_steps"] == ["start"]
+    with app.app_context():  # the raad's drafts can go by link too (mail_documents = link)
+        from app.mail.links import make_link
+
+        raadsbrief = next(d for d in package["documents"] if d["kind"] == "raadsbrief")
+        link = make_link(package["id"], raadsbrief["id"], "docx")
+    download = api.get("/api/v1" + link.split("/api/v1", 1)[1], token=None)
+    assert download.status_code == 200 and download.mimetype.endswith("document")
+
+    # a gemachtigde without a volmacht is refused (art. 171 lid 2)
+    body = check_problem(api.post("/api/v1/packages", json={
+        **GEMEENTE, "volmacht_on": None, "volmacht_reference": None}, check_request=False), 422)
+    assert "volmacht_on" in body["errors"] and "artikel 171" in body["detail"]
 
     volmacht = tiny_pdf("Volmacht V-12")
     response = api.post(f"{base}/volmacht", json={
