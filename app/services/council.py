@@ -363,8 +363,16 @@ def _check_pdf(data: bytes, field: str, label: str) -> None:
         raise ServiceError(f"{label}: kies een PDF-bestand.", field)
     if len(data) > MAX_UPLOAD:
         raise ServiceError(f"{label}: het bestand is groter dan 20 MB.", field)
-    if not data.lstrip()[:5] == b"%PDF-":
+    if b"%PDF-" not in data[:1024]:
         raise ServiceError(f"{label}: dit is geen PDF-bestand. Kies een PDF.", field)
+    from app.services.sending import check_pdf
+    from app.services.sending import check_plain_pdf
+
+    try:  # readable, with pages, and nothing active in it (as a signed scan)
+        check_pdf(data)
+        check_plain_pdf(data)
+    except ServiceError as exc:
+        raise ServiceError(f"{label}: {exc.message}", field) from None
 
 
 def _safe_filename(name: str | None, default: str) -> str:

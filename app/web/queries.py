@@ -131,7 +131,7 @@ def overview(today: dt.date, overdue_days: int, page: int = 1) -> Overview:
         .where(sa.or_(
             Package.state == PackageState.MISLUKT.value,
             sa.and_(Package.state == PackageState.WACHT_OP_RAAD.value,
-                    Package.council_deadline < today),
+                    sa.or_(Package.council_deadline < today, Package.attention.is_not(None))),
             sa.and_(Package.state.in_(OUT_FOR_SIGNING), Package.sent_at < overdue_before)))
         .order_by(Package.created_at.desc(), Package.id.desc()).limit(ATTENTION_MAX)).all()
     attention = []
