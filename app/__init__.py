@@ -60,6 +60,7 @@ def create_app(settings: Settings | dict | None = None) -> Flask:
     _configure_logging(settings)
     _configure_extensions(app, settings, reference)
     _register_blueprints(app)
+    _register_jobs(app, settings)
     _register_cli(app)
     _register_template_helpers(app)
     return app
@@ -133,6 +134,14 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(webhooks.bp, url_prefix="/webhooks")
     csrf.exempt(api.bp)
     csrf.exempt(webhooks.bp)
+
+
+def _register_jobs(app: Flask, settings: Settings) -> None:
+    from app import jobs
+    from app.services.jobs import register_jobs
+
+    register_jobs(settings)
+    jobs.init_app(app)
 
 
 def _register_cli(app: Flask) -> None:

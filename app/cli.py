@@ -187,10 +187,17 @@ def worker_command(burst: bool) -> None:
 
     from app.jobs.worker import work
     from app.runtime import runtime
+    from app.services.documents import converter
+    from app.services.documents import renderer
 
     if runtime().settings.jobs != "rq":
         raise click.ClickException("Zet TEKENKLAAR_JOBS=rq om met een wachtrij te werken.")
-    work(current_app._get_current_object(), burst=burst)
+
+    def prepare():
+        converter().start()
+        renderer().preload()  # templates compiled once, shared by every work-horse
+
+    work(current_app._get_current_object(), burst=burst, prepare=prepare)
 
 
 @templates.command("check")

@@ -45,7 +45,12 @@ class Runtime:
             self._lazy[name] = value
 
     def close(self) -> None:
-        for value in self._lazy.values():
+        runner = self.peek("background-jobs")  # first: it may still use the others
+        if runner is not None:
+            runner.close()
+        with self._lock:
+            values = list(self._lazy.values())
+        for value in values:
             closer = getattr(value, "close", None)
             if closer is not None:
                 closer()

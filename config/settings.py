@@ -71,6 +71,23 @@ class Settings(BaseSettings):
     worker_maintenance_seconds: int = Field(default=60, ge=1, le=3600,
                                             description="how often a worker looks for "
                                             "jobs abandoned by a dead worker")
+    job_lease_seconds: float = Field(default=60, gt=0, le=3600,
+                                     description="how long a runner holds a job without a "
+                                     "heartbeat before another may take it")
+    job_sweep_seconds: float = Field(default=15, gt=0, le=3600,
+                                     description="how often unfinished jobs are looked for")
+    job_retry_seconds: float = Field(default=5, ge=0, le=3600,
+                                     description="wait before the first retry of a failed "
+                                     "job; each next wait is three times longer (max 1 hour)")
+    job_max_attempts: int = Field(default=6, ge=1, le=50)
+    poll_quiet_hours: float = Field(default=24, gt=0, le=24 * 30,
+                                    description="a package out for signing without news for "
+                                    "this long is polled at the provider (safety net)")
+    poll_min_seconds: float = Field(default=10, ge=0, le=3600,
+                                    description="a package is polled at most once in this "
+                                    "time, however many callbacks come (replays included)")
+    poll_sweep_minutes: float = Field(default=60, gt=0, le=24 * 60,
+                                      description="how often the safety-net sweep runs")
 
     # Mail
     mail_backend: Literal["outbox", "smtp"] = "outbox"

@@ -10,6 +10,7 @@ Ask the registry for a provider by name and speak to it in our own types::
 from .base import REQUIRED, Provider
 from .errors import (
     ConfigurationError,
+    EnvelopeGone,
     InvalidCallback,
     NotSupported,
     OutcomeUnknown,
@@ -35,7 +36,7 @@ from .types import (
 )
 
 __all__ = [
-    "REQUIRED", "CallbackReply", "ConfigurationError", "Document", "EnvelopeState",
+    "REQUIRED", "CallbackReply", "ConfigurationError", "Document", "EnvelopeGone", "EnvelopeState",
     "EnvelopeStatus", "EventKind", "HttpClient", "InvalidCallback", "NotSupported",
     "OutcomeUnknown", "Provider", "ProviderRejected", "ProviderUnavailable", "SendRequest",
     "SignedBundle", "SignedDocument", "Signer", "SignerState", "SignerStatus", "SigningError",

@@ -25,7 +25,7 @@ from urllib.parse import quote
 
 import requests
 
-from .errors import ConfigurationError, InvalidCallback, NotSupported
+from .errors import ConfigurationError, EnvelopeGone, InvalidCallback, NotSupported, ProviderRejected
 from .http import HttpClient
 from .types import (
     CallbackReply,
@@ -141,6 +141,19 @@ class Provider(ABC):
         self._authenticate(headers, body)
         self._events(self._json_object(body))
 
+    def read_callback(self, headers: Mapping[str, str], body: bytes) -> list[SigningEvent]:
+        """``verify_callback`` and ``parse_callback`` in one step (the body is decoded once
+        less); raises ``InvalidCallback``."""
+        self._check_size(body)
+        self._authenticate(headers, body)
+        return self._events(self._json_object(body))
+
+    def find_envelope(self, idempotency_key: str) -> str | None:
+        """Return the id of the envelope made with ``idempotency_key`` (after a create whose
+        outcome is unknown), or ``None`` when there is none; raises ``NotSupported`` when
+        the provider cannot be searched."""
+        raise NotSupported(self.name, "find_envelope")
+
     def parse_callback(self, headers: Mapping[str, str], body: bytes) -> list[SigningEvent]:
         """Return the normalised events in a (verified) callback; raises ``InvalidCallback``
         when the body is oversized or malformed. Parsing the same body twice gives the same
@@ -221,11 +234,17 @@ class Provider(ABC):
 
     @staticmethod
     def _json_object(body: bytes) -> dict[str, Any]:
-        """Decode a JSON object; raises ``InvalidCallback`` (``malformed_body``)."""
+        """Decode a JSON object; raises ``InvalidCallback`` (``malformed_body``) for anything
+        else, also for nesting too deep to decode and for a lone surrogate (``"\\ud800"``),
+        which no database can store."""
         try:
             data = json.loads(body)
-        except (ValueError, UnicodeDecodeError) as exc:
+            if isinstance(data, dict) and b"\\u" in body:
+                json.dumps(data, ensure_ascii=False).encode("utf-8")
+        except (ValueError, UnicodeError) as exc:
             raise InvalidCallback("malformed_body", "not JSON") from exc
+        except RecursionError as exc:
+            raise InvalidCallback("malformed_body", "nested too deeply") from exc
         if not isinstance(data, dict):
             raise InvalidCallback("malformed_body", "not a JSON object")
         return data
@@ -264,6 +283,15 @@ class Provider(ABC):
             headers={**self._auth_headers(), **(headers or {})},
             **kwargs,
         )
+
+    def _read_envelope(self, path: str, envelope_id: str, **kwargs: Any) -> requests.Response:
+        """GET an envelope; a 404 raises ``EnvelopeGone`` (the provider no longer knows it)."""
+        try:
+            return self._request("GET", path, idempotent=True, **kwargs)
+        except ProviderRejected as exc:
+            if exc.status == 404:
+                raise EnvelopeGone(f"GET envelope {envelope_id}: HTTP 404", status=404) from None
+            raise
 
     @staticmethod
     def _path(template: str, *ids: str) -> str:

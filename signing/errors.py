@@ -89,6 +89,15 @@ class ProviderRejected(SigningError):
         self.provider_message = provider_message
 
 
+class EnvelopeGone(ProviderRejected):
+    """The provider no longer knows the envelope (HTTP 404: deleted, purged, or a cancel
+    that took effect although its answer was lost). A fact about the envelope, not a
+    refusal of the request: the package should end, with this as the reason."""
+
+    default_message = ("De ondertekendienst kent deze envelop niet meer: hij is daar "
+                       "verwijderd of opgeschoond.")
+
+
 class InvalidCallback(SigningError):
     """A callback failed verification or could not be read.
 

@@ -1,12 +1,15 @@
-"""The Redis queue (RQ) for production: jobs go in by JobRun id, workers run them."""
+"""The Redis queue (RQ) in production: it carries JobRun ids to the workers, nothing more.
+
+The JobRun row is the record of a job; retries, backoff and recovery after a dead worker are
+decided there (app.jobs.runner), the same way as in the embedded mode. A job id that reaches
+a worker twice runs once: the worker must first take the job's lease.
+"""
 
 from __future__ import annotations
 
-import importlib
-
 from app.runtime import runtime
 
-RETRY_INTERVALS = [5, 15, 60, 300, 900]  # seconds between attempts of a failing job
+JOB_TIMEOUT = 600  # seconds RQ lets one job run
 
 
 def queue():
@@ -22,29 +25,6 @@ def queue():
 
 
 def put(run_id: int) -> None:
-    """Queue the recorded job, retried with backoff when it fails or its worker dies."""
-    from rq import Retry
-
-    queue().enqueue("app.jobs.worker.run", run_id, job_id=f"jobrun-{run_id}",
-                    retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
-                    job_timeout=600, description=f"jobrun {run_id}")
-
-
-def put_later(run_id: int, delay: float) -> None:
-    """Queue the recorded job to run after `delay` seconds (RQ's scheduler)."""
-    import datetime as dt
-
-    from rq import Retry
-
-    queue().enqueue_in(dt.timedelta(seconds=delay), "app.jobs.worker.run", run_id,
-                       job_id=f"jobrun-{run_id}",
-                       retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
-                       job_timeout=600, description=f"jobrun {run_id}")
-
-
-def resolve(name: str):
-    """The job function for `module:function`; only functions under app.services may run."""
-    module, _, function = name.partition(":")
-    if not module.startswith("app.services."):
-        raise ValueError(f"not a job: {name}")
-    return getattr(importlib.import_module(module), function)
+    """Put the recorded job's id on the queue."""
+    queue().enqueue("app.jobs.worker.run", run_id, job_timeout=JOB_TIMEOUT,
+                    description=f"jobrun {run_id}", result_ttl=0, failure_ttl=24 * 3600)

@@ -12,7 +12,6 @@ from app.domain.formatting import format_datetime
 from app.domain.rules import DocumentKind
 from app.domain.states import PackageState
 from app.extensions import db
-from app.jobs import enqueue
 from app.runtime import runtime
 from app.services import mailing
 from app.services import timeline
@@ -20,9 +19,13 @@ from app.services.providers import provider as get_provider
 from app.services.tracking import document_key
 from app.services.tracking import document_label
 from app.services.tracking import lock_package
+from app.services.tracking import provider_label
+from app.services.tracking import queue_mail_delivery
 from app.store.models import Agreement
 from app.store.models import Package
 from app.store.models import utcnow
+from signing import EnvelopeGone
+from signing import SigningError
 
 log = logging.getLogger(__name__)
 
@@ -74,8 +77,8 @@ def archive_package(package_id: int) -> None:
     download, the signed copies come from the provider (outside any lock: that is the slow
     part); for signing on paper the scans are already stored and the audit trail is made from
     the timeline. Raises signing errors when the provider cannot be reached, and ArchiveError
-    when a signed copy is missing (the job is retried); the package stays `ondertekend`
-    meanwhile, with the reason in `last_error`.
+    when a signed copy is missing (the job is retried with backoff); the package stays
+    `ondertekend` meanwhile, with the reason in `last_error`.
     """
     package = db.session.get(Package, package_id)
     if package is None or package.state != PackageState.ONDERTEKEND.value:
@@ -86,7 +89,20 @@ def archive_package(package_id: int) -> None:
     to_sign = {document_key(d.id): d for d in package.documents if d.signed_required}
     stored: dict[str, tuple[str, str]] = {}  # document key -> (store key, sha256)
     if adapter.can_download:
-        bundle = adapter.download(package.envelope_id)
+        envelope_id = package.envelope_id
+        db.session.commit()  # no transaction stays open during the download
+        try:
+            bundle = adapter.download(envelope_id)
+        except EnvelopeGone as exc:
+            from app.services.sending import envelope_gone
+
+            envelope_gone(package_id, envelope_id, package.provider, exc)
+            raise
+        except SigningError as exc:
+            _note_error(package_id, "De ondertekende stukken konden niet worden opgehaald bij "
+                        f"{provider_label(package.provider)}: {exc.message} Er wordt "
+                        "automatisch opnieuw geprobeerd.")
+            raise
         for signed in bundle.documents:
             document = to_sign.get(signed.key)
             if document is None:
@@ -104,8 +120,7 @@ def archive_package(package_id: int) -> None:
     if missing:
         message = ("De ondertekende stukken zijn nog niet compleet; ontbreekt: "
                    + ", ".join(missing) + ".")
-        package.last_error = message
-        db.session.commit()
+        _note_error(package_id, message)
         raise ArchiveError(message)
 
     package = lock_package(package_id)
@@ -129,10 +144,18 @@ def archive_package(package_id: int) -> None:
                    if d.signed_sha256},
         audit_trail=package.audit_trail_sha256,
     )
-    mails = mailing.queue_completed(package)
+    if mailing.queue_completed(package):
+        queue_mail_delivery(package_id)
     db.session.commit()
-    if mails:
-        enqueue(mailing.deliver_mail_job, package_id=package_id)
+
+
+def _note_error(package_id: int, message: str) -> None:
+    """Show why archiving has not succeeded yet on the package (commits)."""
+    db.session.rollback()
+    package = db.session.get(Package, package_id)
+    if package is not None and package.state == PackageState.ONDERTEKEND.value:
+        package.last_error = message
+    db.session.commit()
 
 
 def _audit_from_timeline(package: Package) -> bytes:

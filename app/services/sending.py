@@ -40,6 +40,7 @@ from app.services.tracking import document_key
 from app.services.tracking import lock_package
 from app.services.tracking import mark_sent
 from app.services.tracking import provider_label
+from app.services.tracking import queue_mail_delivery
 from app.services.tracking import signer_key
 from app.store.files import StoreError
 from app.store.files import sha256
@@ -47,6 +48,8 @@ from app.store.models import Package
 from app.store.models import SignedUpload
 from app.store.models import utcnow
 from signing import Document
+from signing import EnvelopeGone
+from signing import NotSupported
 from signing import OutcomeUnknown
 from signing import SendRequest
 from signing import Signer
@@ -60,13 +63,17 @@ BUSY = ("Dit pakket wordt op dit moment al verzonden. Vernieuw de pagina over ee
         "het resultaat te zien.")
 
 
-def send_package(package_id: int, provider_name: str | None, actor: str) -> Package:
+def send_package(package_id: int, provider_name: str | None, actor: str,
+                 confirm_new: bool = False) -> Package:
     """Send the package's PDFs for signature; return the package (now `verzonden`).
 
     A provider that cannot be reached or refuses leaves the package `mislukt` with the
-    reason; sending again resumes the same envelope. Raises ServiceError when the package
-    cannot be sent now (documents not made, the raad still to be heard, another provider, a
-    send already running).
+    reason; sending again resumes the same envelope. After a create whose outcome is unknown
+    (the envelope may exist without our knowing its id) a resend looks the envelope up by
+    its idempotency key where the provider can be searched, and resumes it; elsewhere it is
+    refused until staff, having checked at the provider, send with `confirm_new`. Raises
+    ServiceError when the package cannot be sent now (documents not made, the raad still to
+    be heard, another provider, a send already running, an unknown outcome to check first).
     """
     package = get_package(package_id)
     state = PackageState(package.state)
@@ -78,13 +85,50 @@ def send_package(package_id: int, provider_name: str | None, actor: str) -> Pack
         raise ServiceError(exc.message, "provider") from None
     key = _take_lease(package, state, name)
     try:
-        return _send(package_id, adapter, name, key, actor)
+        found = _after_unknown_outcome(package_id, adapter, name, key, actor, confirm_new)
+        return _send(package_id, adapter, name, key, actor, found)
     finally:
         db.session.rollback()  # nothing is pending here; a failed flush must not block this
         _release_lease(package_id, key)
 
 
-def _send(package_id: int, adapter, name: str, key: str, actor: str) -> Package:
+def _after_unknown_outcome(package_id: int, adapter, name: str, key: str, actor: str,
+                           confirm_new: bool) -> str | None:
+    """Before a resend after an unknown outcome: the envelope made then, if the provider
+    can find it; None to make a new one. Raises ServiceError while staff must decide."""
+    package = get_package(package_id)
+    if package.send_unknown_at is None or package.envelope_id:
+        return None
+    label = provider_label(name)
+    try:
+        found = adapter.find_envelope(key)
+    except NotSupported:
+        if not confirm_new:
+            raise ServiceError(
+                f"De vorige verzending via {label} had een onduidelijke uitkomst: mogelijk "
+                f"bestaat de envelop daar al (kenmerk {key}). Controleer dit bij {label} en "
+                "kies daarna 'Toch opnieuw verzenden'; een lege envelop met dat kenmerk kunt "
+                "u daar verwijderen.", "confirm_new") from None
+        found = None
+    except SigningError as exc:
+        raise ServiceError(f"Het is niet na te gaan of de vorige verzending via {label} "
+                           f"een envelop heeft gemaakt: {exc.message}") from None
+    package.send_unknown_at = None
+    if found:
+        timeline.record(package, actor, "envelop",
+                        f"De envelop van de vorige verzending is bij {label} teruggevonden "
+                        "op het kenmerk en wordt hervat.", envelope=found)
+    else:
+        timeline.record(package, actor, "envelop",
+                        f"Bij {label} is geen envelop van de vorige verzending gevonden"
+                        + (" (gecontroleerd door de medewerker)" if confirm_new else "")
+                        + "; er wordt een nieuwe gemaakt.")
+    db.session.commit()
+    return found
+
+
+def _send(package_id: int, adapter, name: str, key: str, actor: str,
+          found: str | None = None) -> Package:
     package = get_package(package_id)
     request = _send_request(package, key)
 
@@ -94,6 +138,8 @@ def _send(package_id: int, adapter, name: str, key: str, actor: str) -> Package:
                         f"Envelop aangemaakt bij {provider_label(name)}.", envelope=envelope_id)
         db.session.commit()
 
+    if found:
+        store_envelope(found)
     try:
         envelope_id = adapter.send(request, on_created=store_envelope,
                                    existing_envelope_id=package.envelope_id)
@@ -102,22 +148,19 @@ def _send(package_id: int, adapter, name: str, key: str, actor: str) -> Package:
         package = get_package(package_id)
         reason = f"Verzenden via {provider_label(name)} is mislukt: {exc.message}"
         if isinstance(exc, OutcomeUnknown) and not package.envelope_id:
-            reason += f" Zoek daarvoor op het kenmerk {key}."
+            package.send_unknown_at = utcnow()
+            reason += (f" Mogelijk bestaat de envelop al bij {provider_label(name)} (kenmerk "
+                       f"{key}); bij opnieuw verzenden wordt dat eerst nagegaan.")
         _fail(package, actor, reason, detail=exc.detail)
         return package
 
     package = lock_package(package_id)
     package.envelope_id = envelope_id
+    package.send_unknown_at = None
     if PackageState(package.state) in SENDABLE:
         mark_sent(package, actor, f"Verzonden voor ondertekening via {provider_label(name)}.")
-        mail = True
-    else:  # the provider's callbacks were quicker than we were
-        mail = False
+        queue_mail_delivery(package_id)
     db.session.commit()
-    if mail:
-        from app.jobs import enqueue
-
-        enqueue(mailing.deliver_mail_job, package_id=package_id)
     return get_package(package_id)
 
 
@@ -244,11 +287,9 @@ def remind_package(package_id: int, actor: str) -> Package:
         db.session.rollback()
         raise ServiceError(f"De herinnering is niet verstuurd: {exc.message}") from None
     timeline.record(package, actor, "herinnering", f"Herinnering verstuurd {how}.")
-    db.session.commit()
     if how == "per e-mail":
-        from app.jobs import enqueue
-
-        enqueue(mailing.deliver_mail_job, package_id=package_id)
+        queue_mail_delivery(package_id)
+    db.session.commit()
     return get_package(package_id)
 
 
@@ -267,9 +308,13 @@ def cancel_package(package_id: int, reason: str, actor: str) -> Package:
     _, since = _lease_parts(package.send_key)
     if since is not None and int(time.time()) - since < SEND_LEASE_SECONDS:
         raise ServiceError(BUSY)
+    gone = None
     if package.envelope_id and state in OUT_FOR_SIGNING | {PackageState.MISLUKT}:
         try:
             get_provider(package.provider).cancel(package.envelope_id, reason)
+        except EnvelopeGone:  # deleted there already, or our earlier cancel took effect
+            gone = (f" {provider_label(package.provider)} kende de envelop al niet meer "
+                    "(verwijderd of opgeschoond).")
         except SigningError as exc:
             db.session.rollback()
             raise ServiceError(f"Intrekken bij {provider_label(package.provider)} is mislukt: "
@@ -285,8 +330,38 @@ def cancel_package(package_id: int, reason: str, actor: str) -> Package:
         raise TransitionError("Het pakket is intussen ondertekend en kan niet meer worden "
                               "ingetrokken.")
     package.state_reason = reason
-    timeline.transition(package, PackageState.INGETROKKEN, actor, f"Ingetrokken: {reason}",
-                        reason=reason)
+    package.last_error = None
+    timeline.transition(package, PackageState.INGETROKKEN, actor,
+                        f"Ingetrokken: {reason}" + (gone or ""), reason=reason,
+                        envelope_gone=bool(gone))
+    db.session.commit()
+    return package
+
+
+def envelope_gone(package_id: int, envelope_id: str, provider_name: str,
+                  error: SigningError | None = None, actor: str | None = None) -> Package | None:
+    """The provider no longer knows the package's envelope (deleted there, purged, or a
+    cancel whose answer was lost): a package still out for signing (or `mislukt`) ends as
+    `ingetrokken` with that reason; a signed one keeps the reason in `last_error`. Commits."""
+    package = lock_package(package_id)
+    if package is None or package.envelope_id != envelope_id:
+        db.session.rollback()
+        return package
+    label = provider_label(provider_name)
+    text = (f"{label} kent de envelop van dit pakket niet meer: hij is daar verwijderd of "
+            "opgeschoond.")
+    state = PackageState(package.state)
+    if state in OUT_FOR_SIGNING or state is PackageState.MISLUKT:
+        package.state_reason = text
+        package.last_error = None
+        timeline.transition(package, PackageState.INGETROKKEN, actor or provider_name,
+                            f"{text} Het pakket is daarom beëindigd.", reason=text,
+                            envelope=envelope_id, detail=error.detail if error else None)
+    elif state is PackageState.ONDERTEKEND:
+        package.last_error = (f"{text} De ondertekende stukken kunnen daar niet meer worden "
+                              "opgehaald; vraag ze op bij de ondertekendienst.")
+        timeline.record(package, actor or provider_name, "fout", package.last_error,
+                        envelope=envelope_id)
     db.session.commit()
     return package
 
@@ -306,6 +381,8 @@ def refresh_package(package_id: int, actor: str) -> Package:
         envelope_id, provider_name = package.envelope_id, package.provider
         db.session.commit()
         status = adapter.status(envelope_id)
+    except EnvelopeGone as exc:
+        return envelope_gone(package_id, envelope_id, provider_name, exc, actor)
     except SigningError as exc:
         db.session.rollback()
         raise ServiceError(f"De status is niet opgevraagd bij {label}: {exc.message}") from None

@@ -120,7 +120,7 @@ def apply_events(package_id: int, provider: str, events: list[SigningEvent],
     """Apply new events to the package in order; return how many were new.
 
     Commits. Safe to call twice with the same events, and from two processes at once.
-    Starts archiving (a job) when the package is signed.
+    Records the archiving job (with the change) when the package is signed.
     """
     package = lock_package(package_id)
     if package is None:
@@ -131,19 +131,19 @@ def apply_events(package_id: int, provider: str, events: list[SigningEvent],
 
 def apply_and_commit(package: Package, provider: str, events: list[SigningEvent],
                      actor: str) -> Outcome:
-    """`apply_locked`, commit, then start archiving whenever the package is (still) signed:
-    a poll of a package stuck in `ondertekend` retries its archiving."""
+    """`apply_locked`, with what follows (archiving whenever the package is (still) signed:
+    a poll of a package stuck in `ondertekend` retries its archiving; mail) recorded as jobs
+    in the same transaction; commits."""
     outcome = apply_locked(package, provider, events, actor)
-    package_id, state = package.id, package.state
+    follow_up(package.id, package.state, outcome, retry_archive=True)
     db.session.commit()
-    after_commit(package_id, state, outcome, retry_archive=True)
     return outcome
 
 
 def apply_locked(package: Package, provider: str, events: list[SigningEvent],
                  actor: str) -> Outcome:
-    """Apply events to a package locked with `lock_package`; the caller commits and then
-    calls `after_commit`."""
+    """Apply events to a package locked with `lock_package`; the caller calls `follow_up`
+    and commits."""
     outcome = Outcome()
     events = [e for e in events
               if e.envelope_id == package.envelope_id and provider == package.provider]
@@ -172,18 +172,31 @@ def apply_locked(package: Package, provider: str, events: list[SigningEvent],
     return outcome
 
 
-def after_commit(package_id: int, state: str, outcome: Outcome, *,
-                 retry_archive: bool = False) -> None:
-    """Start what follows a committed change: archiving a package that was just signed (or,
-    with `retry_archive`, one still waiting in `ondertekend`), sending mail."""
+def follow_up(package_id: int, state: str, outcome: Outcome, *,
+              retry_archive: bool = False) -> None:
+    """Record the jobs that follow a change, in its transaction (the caller commits):
+    archiving a package that was just signed (or, with `retry_archive`, one still waiting
+    in `ondertekend`), sending the mail it queued."""
+    if outcome.mail_queued:
+        queue_mail_delivery(package_id)
+    if state == S.ONDERTEKEND.value and (outcome.signed_now or retry_archive):
+        queue_archiving(package_id)
+
+
+def queue_mail_delivery(package_id: int | None = None) -> None:
+    """Record a job that sends the queued mail (one waits at a time); no commit."""
     from app.jobs import enqueue
 
-    if outcome.mail_queued:
-        enqueue(mailing.deliver_mail_job, package_id=package_id)
-    if state == S.ONDERTEKEND.value and (outcome.signed_now or retry_archive):
-        from app.services.archive import archive_package
+    enqueue(mailing.deliver_mail_job, package_id=package_id, key="mail", commit=False)
 
-        enqueue(archive_package, package_id, package_id=package_id, background=True)
+
+def queue_archiving(package_id: int) -> None:
+    """Record a job that archives a signed package (one waits per package); no commit."""
+    from app.jobs import enqueue
+    from app.services.archive import archive_package
+
+    enqueue(archive_package, package_id, package_id=package_id, key=f"archive:{package_id}",
+            commit=False)
 
 
 def mark_sent(package: Package, actor: str, message: str, **details) -> None:

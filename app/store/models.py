@@ -131,6 +131,9 @@ class Package(db.Model):
     provider: Mapped[str | None] = mapped_column(sa.String(40))
     envelope_id: Mapped[str | None] = mapped_column(sa.String(200), index=True)
     send_key: Mapped[str | None] = mapped_column(sa.String(80))  # idempotency key of the send
+    # Set when creating the envelope failed with an unknown outcome (it may exist at the
+    # provider without our knowing its id): a resend looks it up or waits for staff to decide.
+    send_unknown_at: Mapped[dt.datetime | None]
     last_error: Mapped[str | None] = mapped_column(sa.Text)
     state_reason: Mapped[str | None] = mapped_column(sa.Text)  # why it was declined/cancelled
     audit_trail_key: Mapped[str | None] = mapped_column(sa.String(300))
@@ -452,12 +455,23 @@ class ApiToken(db.Model):
 
 
 class JobRun(db.Model):
-    """One background job (made documents, a send, a download, mail): its progress and failures.
+    """One durable background job (documents, a send, a poll, a download, mail, a sweep).
 
-    Jobs take ids and are safe to run twice; this row is what the package page shows.
+    Written in the same transaction as the change that needs it, then run by the background
+    runner (embedded) or an RQ worker. A runner holds it under a lease (`lease_owner`,
+    `lease_until`, renewed by a heartbeat); a job whose lease ran out is taken again. A failed
+    attempt waits until `due_at` (backoff); `error` keeps the last error for the package page.
+    `key` names a job that is only wanted once while it waits (one poll per package, one
+    run of a periodic task per period). Jobs take ids and are safe to run twice.
     """
 
     __tablename__ = "job_run"
+    __table_args__ = (
+        sa.Index("ix_job_run_due", "state", "due_at"),
+        sa.Index("uq_job_run_waiting_key", "key", unique=True,
+                 sqlite_where=sa.text("state = 'wachtend'"),
+                 postgresql_where=sa.text("state = 'wachtend'")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     package_id: Mapped[int | None] = mapped_column(sa.ForeignKey("package.id"), index=True)
@@ -465,10 +479,16 @@ class JobRun(db.Model):
     name: Mapped[str] = mapped_column(sa.String(200))  # module:function
     label: Mapped[str] = mapped_column(sa.String(200))  # Dutch, for the page
     args: Mapped[list] = mapped_column(sa.JSON, default=list)
+    key: Mapped[str | None] = mapped_column(sa.String(200))
     state: Mapped[str] = mapped_column(sa.String(20), default="wachtend", index=True)
     attempts: Mapped[int] = mapped_column(default=0)
+    max_attempts: Mapped[int] = mapped_column(default=6)
     error: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    due_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    dispatched_at: Mapped[dt.datetime | None]  # put on the RQ queue (production)
+    lease_owner: Mapped[str | None] = mapped_column(sa.String(120))
+    lease_until: Mapped[dt.datetime | None]
     started_at: Mapped[dt.datetime | None]
     finished_at: Mapped[dt.datetime | None]
 

@@ -128,14 +128,15 @@ def outbox_deliver():
 
 
 def _deliver() -> dict | None:
-    """Deliver now (inline mode, returning the counts) or queue the job (returning None)."""
-    from app.services.mailing import deliver_pending
+    """Deliver now (inline mode, returning the counts) or queue the job (returning None);
+    either way a mail that fails gets its next attempt planned."""
+    from app.services.mailing import deliver_mail_job
 
     if runtime().settings.jobs == "inline":
-        return deliver_pending()
+        return deliver_mail_job()
     from app.jobs import enqueue
 
-    enqueue(deliver_pending)
+    enqueue(deliver_mail_job, key="mail")
     return None
 
 

@@ -29,7 +29,7 @@ from types import MappingProxyType
 from typing import Any
 
 from ..base import REQUIRED, Provider, dict_items, json_dict, pdf_filename
-from ..errors import InvalidCallback, OutcomeUnknown, ProviderRejected
+from ..errors import EnvelopeGone, InvalidCallback, OutcomeUnknown, ProviderRejected
 from ..types import (
     EnvelopeState,
     EnvelopeStatus,
@@ -225,7 +225,8 @@ class SignhostProvider(Provider):
         """Cancel an open transaction (Status 5/10/20) and notify the signers.
 
         On an end state the same DELETE would erase the documents, so it is refused here,
-        and it is never repeated blindly for the same reason.
+        and it is never repeated blindly for the same reason. A transaction Signhost no
+        longer knows raises ``EnvelopeGone``.
         """
         code = self._transaction(envelope_id).get("Status")
         if code not in OPEN_STATUSES:
@@ -233,12 +234,19 @@ class SignhostProvider(Provider):
                 f"cancel {envelope_id}: Status {code!r} is an end state",
                 message="Deze envelop is al afgerond en kan niet meer worden ingetrokken.",
             )
-        self._request("DELETE", self._path("/api/transaction/{}", envelope_id),
-                      idempotent=False, json={"Reason": reason, "SendNotifications": True})
+        try:
+            self._request("DELETE", self._path("/api/transaction/{}", envelope_id),
+                          idempotent=False, json={"Reason": reason, "SendNotifications": True})
+        except ProviderRejected as exc:
+            if exc.status == 404:  # gone meanwhile: what the cancel wanted
+                raise EnvelopeGone(f"DELETE transaction {envelope_id}: HTTP 404",
+                                   status=404) from None
+            raise
 
     def _transaction(self, envelope_id: str) -> dict[str, Any]:
-        response = self._request("GET", self._path("/api/transaction/{}", envelope_id),
-                                 idempotent=True, accept_statuses=(410,))
+        """GET the transaction (a 410 still carries it); raises ``EnvelopeGone`` on 404."""
+        response = self._read_envelope(self._path("/api/transaction/{}", envelope_id),
+                                       envelope_id, accept_statuses=(410,))
         return json_dict(response)
 
     def _signer_status(self, signer: Mapping[str, Any]) -> SignerStatus:

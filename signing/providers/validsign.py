@@ -58,6 +58,7 @@ CALLBACK_EVENTS = {
     "PACKAGE_ACTIVATE": EventKind.SENT,
     "SIGNER_COMPLETE": EventKind.SIGNER_SIGNED,
     "PACKAGE_COMPLETE": EventKind.COMPLETED,
+    "PACKAGE_ARCHIVE": EventKind.COMPLETED,  # archived after completion: still a trigger
     "PACKAGE_DECLINE": EventKind.DECLINED,
     "PACKAGE_OPT_OUT": EventKind.DECLINED,
     "PACKAGE_EXPIRE": EventKind.EXPIRED,
@@ -241,7 +242,8 @@ class ValidSignProvider(Provider):
 
     def cancel(self, envelope_id: str, reason: str) -> None:
         """Delete a package that is a draft or out for signing; raises ``ProviderRejected``
-        for a package in an end state. A package already trashed is left as it is."""
+        for a package in an end state, ``EnvelopeGone`` for one ValidSign no longer knows.
+        A package already trashed is left as it is."""
         package = self._package(envelope_id)
         if package.get("trashed"):
             return
@@ -276,9 +278,22 @@ class ValidSignProvider(Provider):
                               idempotent=False, json={"email": signer["email"]})
 
     def _package(self, envelope_id: str) -> dict[str, Any]:
-        response = self._request("GET", self._path("/api/packages/{}", envelope_id),
-                                 idempotent=True)
+        """GET the package; raises ``EnvelopeGone`` on 404 (deleted or purged)."""
+        response = self._read_envelope(self._path("/api/packages/{}", envelope_id),
+                                       envelope_id)
         return json_dict(response)
+
+    def find_envelope(self, idempotency_key: str) -> str | None:
+        """Return the id of the package whose description holds ``idempotency_key`` (see
+        ``package_body``), searched with ``GET /api/packages?search=``; ``None`` if none."""
+        response = self._request("GET", "/api/packages", idempotent=True,
+                                 params={"search": idempotency_key, "from": 1, "to": 50})
+        data = json_dict(response)
+        for package in dict_items(data.get("results")):
+            if f"({idempotency_key})" in str(package.get("description") or "") and \
+                    isinstance(package.get("id"), str):
+                return package["id"]
+        return None
 
     def _signed_at(self, package: Mapping[str, Any], role_id: str) -> datetime | None:
         """Return when the role signed its last approval, or ``None`` while any is open."""

@@ -23,7 +23,7 @@ def app_settings(tmp_path, database_url) -> dict:
         signhost_app_key="app-key-for-tests", signhost_api_key="api-key-for-tests",
         signhost_shared_secret=SIGNHOST_SECRET,
         validsign_api_key="dGVzdC1hcGkta2V5", validsign_callback_key=VALIDSIGN_CALLBACK_KEY,
-        provider_timeout=5,
+        provider_timeout=5, poll_min_seconds=0, job_retry_seconds=0.05,
     )
 
 

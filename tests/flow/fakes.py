@@ -96,9 +96,13 @@ class FakeSignhost(_Fake):
     # -- API --
 
     def _create(self, request):
-        failed = self._failure("create", {"Message": "Internal server error"})
-        if failed:
-            return failed
+        lost = self.failures["create"][:1] == ["create-then-500"]
+        if lost:  # made, but the answer is lost
+            self.failures["create"].pop(0)
+        else:
+            failed = self._failure("create", {"Message": "Internal server error"})
+            if failed:
+                return failed
         body = json.loads(request.body)
         tx_id = str(uuid.uuid4())
         at = self.now().isoformat()
@@ -119,6 +123,9 @@ class FakeSignhost(_Fake):
             } for s in body["Signers"]],
             "Receivers": [],
         }
+        if lost:
+            self.calls["create"] += 1
+            return 500, {}, json.dumps({"Message": "Internal server error"})
         return 200, {}, json.dumps(self.transactions[tx_id])
 
     def _file(self, request):
@@ -273,6 +280,7 @@ class FakeValidSign(_Fake):
         api = re.escape(self.base) + "/api/packages"
         pkg = r"/([^/]+)"
         rsps.add_callback(responses.POST, re.compile(api + "$"), self._create)
+        rsps.add_callback(responses.GET, re.compile(api + r"(\?.*)?$"), self._search)
         rsps.add_callback(responses.POST, re.compile(api + pkg + "/documents$"), self._upload)
         rsps.add_callback(responses.POST, re.compile(api + pkg + r"/documents/([^/]+)/approvals$"),
                           self._approve)
@@ -298,10 +306,26 @@ class FakeValidSign(_Fake):
     def _id(url: str, pattern: str) -> tuple[str, ...]:
         return tuple(unquote(g) for g in re.search(pattern, url.split("?")[0]).groups())
 
+    def _search(self, request):
+        """GET /api/packages?search=: a wildcard search in name and description."""
+        from urllib.parse import parse_qs
+        from urllib.parse import urlsplit
+
+        self.calls["search"] += 1
+        text = parse_qs(urlsplit(request.url).query).get("search", [""])[0]
+        found = [p for p in self.packages.values()
+                 if text in p["name"] or text in p["description"]]
+        return 200, {}, json.dumps({"results": found, "count": len(found)})
+
     def _create(self, request):
-        failed = self._failure("create", {"code": 500, "message": "Unexpected error."})
-        if failed:
-            return failed
+        lost = self.failures["create"][:1] == ["create-then-500"]
+        if lost:  # made, but the answer is lost
+            self.failures["create"].pop(0)
+            self.calls["create"] += 1
+        else:
+            failed = self._failure("create", {"code": 500, "message": "Unexpected error."})
+            if failed:
+                return failed
         body = json.loads(request.body)
         package_id = base64.b64encode(uuid.uuid4().bytes[:20]).decode().replace("/", "_")
         owner = {"id": "owner-3f1a", "name": "Owner", "type": "SENDER", "index": 0,
@@ -326,6 +350,8 @@ class FakeValidSign(_Fake):
             "messages": [], "sender": {"email": "secretariaat@nvsi.example"},
             "roles": roles, "documents": [consent],
         }
+        if lost:
+            return 500, {}, json.dumps({"code": 500, "message": "Unexpected error."})
         return 200, {}, json.dumps({"id": package_id})
 
     @staticmethod

@@ -75,9 +75,9 @@ def package_with_stub_pdfs(new: NewPackage | None = None) -> int:
 
 def drain_jobs() -> None:
     """Wait until the background jobs of this process are done (needs an app context)."""
-    from app.jobs import _BackgroundRunner
+    from app.jobs.runner import background_runner
 
-    runner = runtime().lazy("background-jobs", _BackgroundRunner)
+    runner = background_runner()
     for _ in range(20):  # a job may start another (a poll starts the archiving)
         db.session.commit()
         runner.wait()

@@ -361,22 +361,30 @@ def test_timeouts_500s_and_429_are_retried_and_the_package_is_sent_once(ctx, sig
 
 
 @pytest.mark.parametrize("failure", [
-    500, requests.exceptions.ReadTimeout("read timed out"),
-], ids=["500", "read-timeout"])
-def test_unclear_create_ends_mislukt_and_a_new_send_makes_one_envelope(ctx, signhost, failure):
+    500, requests.exceptions.ReadTimeout("read timed out"), "create-then-500",
+], ids=["500", "read-timeout", "made-then-500"])
+def test_resend_after_an_unclear_create_makes_no_second_transaction(ctx, signhost, failure):
+    """Signhost cannot be searched: a resend after an unclear create is refused (no second
+    transaction) until staff have checked and confirm; the package says why."""
     package_id = package_with_stub_pdfs()
     made = {d.id: (d.pdf_key, d.pdf_sha256) for d in package(package_id).documents}
     signhost.fail("create", failure)
     failed = send(package_id)
-    assert failed.state == "mislukt"
+    assert failed.state == "mislukt" and failed.send_unknown_at is not None
     assert "onduidelijk" in failed.last_error
     assert failed.send_key in failed.last_error  # staff can look it up at Signhost
-    assert signhost.created == 0 and signhost.calls["create"] == 1
+    existing = 1 if failure == "create-then-500" else 0
+    assert signhost.created == existing and signhost.calls["create"] == 1
     assert {d.id: (d.pdf_key, d.pdf_sha256) for d in failed.documents} == made  # kept
-    again = send(package_id)
-    assert again.state == "verzonden"
-    assert signhost.created == 1
-    assert signhost.only()["Reference"] == again.send_key  # the same reference both times
+    with pytest.raises(ServiceError, match="Toch opnieuw verzenden"):
+        send(package_id)  # an immediate resend: no second transaction
+    assert signhost.created == existing and signhost.calls["create"] == 1
+    assert package(package_id).state == "mislukt"
+    again = send_package(package_id, "signhost", "medewerker@nvsi.nl", confirm_new=True)
+    assert again.state == "verzonden" and again.send_unknown_at is None
+    assert signhost.created == existing + 1
+    assert signhost.transactions[again.envelope_id]["Reference"] == again.send_key
+    assert "gecontroleerd door de medewerker" in " ".join(timeline_messages(package_id))
 
 
 def test_failure_after_create_ends_mislukt_and_the_resend_resumes_the_envelope(ctx, signhost):

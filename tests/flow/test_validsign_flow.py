@@ -207,15 +207,25 @@ def test_failed_upload_ends_mislukt_and_the_resend_resumes_the_package(ctx, vali
     assert all(len(d["approvals"]) == SIGNERS for d in remote["documents"][1:])
 
 
-@pytest.mark.parametrize("failures", [(429, 429), (503,)], ids=["429-retried", "503-unclear"])
+@pytest.mark.parametrize("failures", [(429, 429), (503,), ("create-then-500",)],
+                         ids=["429-retried", "503-unclear", "made-then-500"])
 def test_create_failures(ctx, validsign, failures):
+    """A create refused before processing is repeated; after an unclear one the resend
+    looks the package up by its idempotency key (in the description) and resumes it, so no
+    orphan draft is left; when there is none, it makes one."""
     package_id = package_with_stub_pdfs()
     validsign.fail("create", *failures)
     result = send(package_id)
     if failures[0] == 429:  # refused before processing: repeated
         assert result.state == "verzonden"
         assert validsign.calls["create"] == 3 and validsign.created == 1
-    else:  # may have been processed: not repeated, staff decide
-        assert result.state == "mislukt" and validsign.created == 0
-        assert send(package_id).state == "verzonden"
-        assert validsign.created == 1
+        return
+    made = 1 if failures[0] == "create-then-500" else 0
+    assert result.state == "mislukt" and validsign.created == made
+    assert result.send_unknown_at is not None and "onduidelijk" in result.last_error
+    again = send(package_id)
+    assert again.state == "verzonden" and validsign.calls["search"] == 1
+    assert validsign.created == 1 and validsign.calls["create"] == 1 + (1 - made)
+    remote = validsign.only()
+    assert again.envelope_id == remote["id"] and remote["status"] == "SENT"
+    assert all(len(d["approvals"]) == SIGNERS for d in remote["documents"][1:])
