@@ -53,6 +53,7 @@ log = logging.getLogger(__name__)
 
 bp = Blueprint("api", __name__)
 limiter.limit(api_limit)(bp)  # per client, checked before the token (app/ratelimits.py)
+MAX_ID = 2**31 - 1  # ids are 32-bit in the database: a larger one names nothing
 
 PUBLIC_ENDPOINTS = frozenset({"api.openapi", "api.link", "api.not_found"})
 MAX_BODY = 1024 * 1024  # JSON bodies of this API are small
@@ -101,6 +102,8 @@ def authenticate():
                       "nieuw token.",
                       headers={"WWW-Authenticate": f'{REALM}, error="invalid_token"'})
     g.api_token = token
+    if any(isinstance(v, int) and v > MAX_ID for v in (request.view_args or {}).values()):
+        raise Problem("niet-gevonden", "Dit nummer bestaat niet.")
     return None
 
 
@@ -181,8 +184,12 @@ def _json_body(required: bool = True) -> dict:
                       "Stuur de body als JSON, met de kop 'Content-Type: application/json'.")
     try:
         body = json.loads(data)
-    except (ValueError, UnicodeDecodeError):
+        if b"\\u" in data:  # a lone surrogate ("\ud800") cannot be stored or answered
+            json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except (ValueError, UnicodeError):
         raise Problem("ongeldige-json", "De body is geen geldige JSON.") from None
+    except RecursionError:
+        raise Problem("ongeldige-json", "De body is te diep genest.") from None
     if not isinstance(body, dict):
         raise Problem("ongeldige-invoer", "De body moet een JSON-object zijn.",
                       errors={"body": "Stuur een JSON-object ({...})."})
@@ -194,7 +201,8 @@ def _query_int(name: str, default: int | None, errors: dict, label: str,
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isdigit():
+    maximum = MAX_ID if maximum is None else maximum
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:
         errors[name] = f"{label}: geef een geheel getal op."
         return default
     value = int(raw)
@@ -225,7 +233,13 @@ def _flatten_package_body(body: dict) -> dict[str, str]:
             else:
                 errors[name] = "Geef hier tekst op, geen true of false."
         elif isinstance(value, int) and name == "organisation_id":
-            flat[name] = str(value)
+            if 1 <= value <= MAX_ID:
+                flat[name] = str(value)
+            else:
+                errors[name] = "Deze organisatie bestaat niet."
+        elif (name == "organisation_id" and isinstance(value, str) and value.strip().isascii()
+              and value.strip().isdigit() and int(value) > MAX_ID):
+            errors[name] = "Deze organisatie bestaat niet."
         elif isinstance(value, str):
             flat[name] = value
         else:

@@ -43,3 +43,52 @@ def test_an_unexpected_error_is_a_500_problem_without_details(api, monkeypatch, 
     (record,) = [r for r in caplog.records if "unexpected error" in r.getMessage()]
     assert "RuntimeError" in record.getMessage() and "broken" in record.getMessage()
     assert "geheim" not in record.getMessage() and record.exc_info is None
+
+
+DEEP = b'{"reason": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+
+
+@pytest.mark.parametrize(("path", "body"), [
+    ("/api/v1/packages", DEEP),
+    ("/api/v1/packages/1/cancel", DEEP),
+    ("/api/v1/packages/1/cancel", b'{"reason": "weg \\ud800 ermee"}'),
+    ("/api/v1/packages/1/cancel", b'{"\\udfff": "x", "reason": "weg"}'),
+    ("/api/v1/packages", b'{"org_name\\ud83d": "Stichting"}'),
+], ids=["deep-create", "deep-cancel", "surrogate-reason", "surrogate-key", "half-pair-key"])
+def test_deep_json_and_lone_surrogates_are_400_problems(api, path, body):
+    response = api.post(path, data=body, content_type="application/json", check_request=False)
+    problem = check_problem(response, 400)
+    assert problem["title"] == "Ongeldige JSON"
+
+
+@pytest.mark.parametrize("path", [
+    "/api/v1/packages/99999999999999999999",
+    "/api/v1/packages/2147483648",
+    "/api/v1/packages/99999999999999999999/documents/1/pdf",
+    "/api/v1/packages/1/documents/99999999999999999999/pdf",
+])
+def test_ids_out_of_range_are_404_problems(api, path):
+    body = check_problem(api.get(path, in_spec=False), 404)
+    assert body["title"] == "Niet gevonden"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/packages/99999999999999999999/send",
+                                  "/api/v1/packages/99999999999999999999/cancel"])
+def test_actions_on_ids_out_of_range_are_404_problems(api, path):
+    response = api.post(path, json={"reason": "weg"}, in_spec=False)
+    check_problem(response, 404)
+
+
+@pytest.mark.parametrize("value", [99999999999999999999, "99999999999999999999"])
+def test_an_organisation_id_out_of_range_is_a_422_problem(api, value):
+    response = api.post("/api/v1/packages", json={"organisation_id": value},
+                        check_request=False)
+    body = response.get_json()
+    assert response.status_code in (400, 422)
+    assert body["errors"]["organisation_id"] == "Deze organisatie bestaat niet."
+
+
+def test_a_huge_page_number_is_a_400_problem(api):
+    response = api.get("/api/v1/packages", query_string={"page": "9" * 30},
+                       check_request=False)
+    check_problem(response, 400)

@@ -188,7 +188,9 @@ class FakeSignhost(_Fake):
 
     def _delete(self, request):
         (tx_id,) = self._ids(request.url, r"/transaction/([^/]+)$")
-        tx = self.transactions[tx_id]
+        tx = self.transactions.get(tx_id)
+        if tx is None:
+            return 404, {}, json.dumps({"Message": "Transaction not found"})
         body = json.loads(request.body)
         tx["Status"], tx["CancelationReason"] = 60, body["Reason"]
         tx["ModifiedDateTime"] = self.now().isoformat()
@@ -244,6 +246,10 @@ class FakeSignhost(_Fake):
     def expire(self, tx_id: str) -> None:
         tx = self.transactions[tx_id]
         tx["Status"], tx["ModifiedDateTime"] = 50, self.now().isoformat()
+
+    def vanish(self, tx_id: str) -> None:
+        """The transaction is deleted at Signhost (or purged): every call is a 404."""
+        del self.transactions[tx_id]
 
     def break_down(self, tx_id: str) -> None:
         """Signhost gives up on the transaction (Status 70, Failed)."""
@@ -421,11 +427,16 @@ class FakeValidSign(_Fake):
 
     def _delete(self, request):
         (package_id,) = self._id(request.url, r"/packages/([^/]+)$")
+        if package_id not in self.packages:
+            return 404, {}, json.dumps({"code": 404, "message": "Package not found."})
         self.packages[package_id]["trashed"] = True
         return 200, {}, ""
 
     def _download(self, request):
         package_id, document_id = self._id(request.url, r"/packages/([^/]+)/documents/([^/]+)/pdf$")
+        failed = self._failure("download", {"code": 503, "message": "Service unavailable."})
+        if failed:
+            return failed
         return 200, {"Content-Type": "application/octet-stream"}, \
             self.signed_files[(package_id, document_id)]
 
@@ -477,6 +488,10 @@ class FakeValidSign(_Fake):
 
     def expire(self, package_id: str) -> None:
         self.packages[package_id]["status"] = "EXPIRED"
+
+    def vanish(self, package_id: str) -> None:
+        """The package is deleted at ValidSign (or purged): every call about it is a 404."""
+        del self.packages[package_id]
 
     def callback(self, package_id: str, name: str, session_user: str | None = None,
                  key: str | None = None) -> tuple[dict[str, str], bytes]:

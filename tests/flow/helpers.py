@@ -74,7 +74,8 @@ def package_with_stub_pdfs(new: NewPackage | None = None) -> int:
 
 
 def drain_jobs() -> None:
-    """Wait until the background jobs of this process are done (needs an app context)."""
+    """Wait until the background jobs of this process that are due are done (needs an app
+    context); a retry planned for later stays waiting."""
     from app.jobs.runner import background_runner
 
     runner = background_runner()
@@ -82,8 +83,9 @@ def drain_jobs() -> None:
         db.session.commit()
         runner.wait()
         db.session.expire_all()
-        if not db.session.scalar(sa.select(sa.func.count(JobRun.id)).where(
-                JobRun.state.in_(("wachtend", "bezig")))):
+        if not db.session.scalar(sa.select(sa.func.count(JobRun.id)).where(sa.or_(
+                JobRun.state == "bezig",
+                sa.and_(JobRun.state == "wachtend", JobRun.due_at <= utcnow())))):
             return
     raise AssertionError("background jobs did not finish")
 
