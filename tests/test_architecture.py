@@ -1,34 +1,33 @@
-"""The arrows of DESIGN.md point one way: checked on every module's imports."""
+"""The arrows of DESIGN.md point one way: checked with import-linter's contracts (see
+[tool.importlinter] in pyproject.toml), run here so CI runs them."""
 
-import ast
+import shutil
+import subprocess
+import sys
 from pathlib import Path
-
-import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def imports(folder: str) -> list[tuple[str, str]]:
-    """(module file, imported name) for every import under `folder`."""
-    found = []
-    for path in (ROOT / folder).rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Import):
-                found += [(str(path.relative_to(ROOT)), alias.name) for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                found.append((str(path.relative_to(ROOT)), node.module))
-    return found
+def test_import_contracts_are_kept():
+    lint = shutil.which("lint-imports", path=str(Path(sys.executable).parent)) or \
+        shutil.which("lint-imports")
+    assert lint, "import-linter is not installed (pip install -e '.[test]')"
+    result = subprocess.run([lint, "--no-cache"], cwd=ROOT, capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout
 
 
-@pytest.mark.parametrize("folder, forbidden", [
-    ("signing", ("app", "flask", "sqlalchemy", "flask_sqlalchemy")),
-    ("app/domain", ("flask", "sqlalchemy", "app.store", "app.services", "app.web", "app.api",
-                    "app.webhooks", "app.documents", "app.jobs", "signing")),
-    ("app/documents", ("flask", "sqlalchemy", "app.store", "app.services", "app.web",
-                       "app.api", "app.webhooks", "app.jobs", "signing")),
-    ("app/store", ("app.services", "app.web", "app.api", "app.webhooks")),
-])
-def test_no_import_against_the_arrows(folder, forbidden):
-    wrong = [(module, name) for module, name in imports(folder)
-             if any(name == f or name.startswith(f + ".") for f in forbidden)]
-    assert wrong == []
+def test_a_broken_arrow_is_caught(tmp_path):
+    """The contracts can fail: a configuration that forbids what the code does breaks."""
+    config = tmp_path / "contracts.toml"
+    config.write_text('[tool.importlinter]\nroot_packages = ["app"]\n\n'
+                      '[[tool.importlinter.contracts]]\nname = "services import no store"\n'
+                      'type = "forbidden"\nsource_modules = ["app.services"]\n'
+                      'forbidden_modules = ["app.store"]\n')
+    lint = shutil.which("lint-imports", path=str(Path(sys.executable).parent)) or \
+        shutil.which("lint-imports")
+    result = subprocess.run([lint, "--no-cache", "--config", str(config)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1 and "BROKEN" in result.stdout

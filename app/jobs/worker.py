@@ -15,11 +15,8 @@ _app = None
 
 
 def _get_app():
-    global _app
-    if _app is None:
-        from app import create_app
-
-        _app = create_app()
+    if _app is None:  # the app is set by work(), which `flask worker` calls
+        raise RuntimeError("jobs run in a worker started with `flask worker`")
     return _app
 
 
