@@ -199,6 +199,16 @@ def _after_rollback(session: Session, previous_transaction) -> None:
     session.info.pop(_DISPATCH, None)
 
 
+def start_runner(app) -> None:
+    """Start the app's background runner now (embedded mode; RQ workers run the jobs in
+    production): the serving process calls this at start (app.wsgi)."""
+    if app.extensions["tekenklaar"].settings.jobs == "inline":
+        from app.jobs.runner import background_runner
+
+        with app.app_context():
+            background_runner()
+
+
 def init_app(app) -> None:
     """Start the background runner (embedded mode) with the app's first request, so the
     jobs a crashed process left behind are taken again without anyone acting."""

@@ -1,14 +1,14 @@
 """The RQ worker: `flask worker` starts one; each job runs in an app context of its own app.
 
-Beside RQ's own loop, a sweeper thread in the worker process looks every
-`job_sweep_seconds` for jobs that need a worker: a retry now due, a job whose worker died
-(its lease ran out), a hand-over to Redis that failed, this period's periodic tasks.
+With RQ's own maintenance (in the worker's main loop, every `job_sweep_seconds`: no thread,
+since a work-horse is forked from this process) the worker sweeps for jobs that need a
+worker: a retry now due, a job whose worker died (its lease ran out), a hand-over to Redis that
+failed, this period's periodic tasks.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 
 log = logging.getLogger(__name__)
 _app = None
@@ -49,29 +49,6 @@ def sweep_once(app) -> None:
             db.session.remove()
 
 
-class Sweeper:
-    def __init__(self, app):
-        self.app = app
-        self.stopped = threading.Event()
-        self.every = app.extensions["tekenklaar"].settings.job_sweep_seconds
-        self.thread = threading.Thread(target=self._loop, daemon=True,
-                                       name="tekenklaar-sweeper")
-        self.thread.start()
-
-    def _loop(self) -> None:
-        while True:
-            try:
-                sweep_once(self.app)
-            except Exception:
-                log.exception("job sweep failed")
-            if self.stopped.wait(self.every):
-                return
-
-    def stop(self) -> None:
-        self.stopped.set()
-        self.thread.join(timeout=30)
-
-
 def work(app, *, burst: bool = False, prepare=None) -> None:
     """Run an RQ worker on the app's queue until stopped (or, with burst, until it is empty).
 
@@ -81,8 +58,6 @@ def work(app, *, burst: bool = False, prepare=None) -> None:
     Unfinished jobs are found by the sweeper (see the module docstring): a worker killed
     mid-job loses nothing, its job is taken again once its lease has run out.
     """
-    from rq import Worker
-
     global _app
     _app = app
     settings = app.extensions["tekenklaar"].settings
@@ -92,16 +67,29 @@ def work(app, *, burst: bool = False, prepare=None) -> None:
         q = queue()
         if prepare is not None:
             prepare()
-    sweeper = None if burst else Sweeper(app)
     if burst:
         sweep_once(app)
-    worker = Worker([q], connection=q.connection,
-                    job_monitoring_interval=settings.worker_heartbeat_seconds,
-                    maintenance_interval=settings.worker_maintenance_seconds,
-                    worker_ttl=settings.worker_maintenance_seconds + 15)
+    every = max(1, int(min(settings.worker_maintenance_seconds, settings.job_sweep_seconds)))
+    worker = _worker_class(app)([q], connection=q.connection,
+                                job_monitoring_interval=settings.worker_heartbeat_seconds,
+                                maintenance_interval=every, worker_ttl=every + 15)
     try:
         worker.work(burst=burst, logging_level="INFO")
     finally:
-        if sweeper is not None:
-            sweeper.stop()
         app.extensions["tekenklaar"].close()
+
+
+def _worker_class(app):
+    from rq import Worker
+
+    class SweepingWorker(Worker):
+        """An RQ worker whose maintenance also sweeps the job rows (see the module)."""
+
+        def run_maintenance_tasks(self):
+            super().run_maintenance_tasks()
+            try:
+                sweep_once(app)
+            except Exception:
+                log.exception("job sweep failed")
+
+    return SweepingWorker
