@@ -380,7 +380,8 @@ def verify(db, packages: int, distinct: int, repeats: int) -> dict:
         states == {"gearchiveerd": packages}
         and applied == distinct
         and result["packages_with_exactly_8_events"] == packages
-        and outcomes == {"aanvaard": distinct, "dubbel": repeats}
+        and outcomes == {k: v for k, v in {"aanvaard": distinct, "dubbel": repeats}.items()
+                         if v}  # a run without repeated deliveries has no `dubbel` row
         and twice == 0 and archived_once == packages and failed_jobs == 0
     )
     return result

@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
 from app.domain.formatting import format_datetime
 from app.domain.rules import DocumentKind
@@ -49,25 +47,27 @@ class ArchiveError(RuntimeError):
 def record_agreements(package: Package, signed_on: dt.date) -> None:
     """Put the package's signed agreements on file for its organisation (no commit).
 
-    The organisation's next package skips them. An agreement already on file stays as it was.
+    The organisation's next package skips them. An agreement already on file stays as it was
+    (one INSERT ... ON CONFLICT DO NOTHING: another package of this organisation may be
+    completing at the same moment).
     """
+    rows = {}
     for document in package.documents:
         kind = AGREEMENT_KINDS.get(DocumentKind(document.kind))
         if kind is None or not document.signed_required:
             continue
         solution = document.solution_code or ""
-        exists = db.session.scalar(sa.select(Agreement.id).where(
-            Agreement.organisation_id == package.organisation_id, Agreement.kind == kind,
-            Agreement.solution_code == solution))
-        if exists is not None:
-            continue
-        try:  # another package of this organisation may be completing at the same moment
-            with db.session.begin_nested():
-                db.session.add(Agreement(organisation_id=package.organisation_id, kind=kind,
-                                         solution_code=solution, signed_on=signed_on,
-                                         package_id=package.id))
-        except IntegrityError:
-            log.info("agreement %s already put on file by another package", kind)
+        rows[(kind, solution)] = dict(organisation_id=package.organisation_id, kind=kind,
+                                      solution_code=solution, signed_on=signed_on,
+                                      package_id=package.id, created_at=utcnow())
+    if not rows:
+        return
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    db.session.execute(insert(Agreement).values(list(rows.values())).on_conflict_do_nothing(
+        index_elements=["organisation_id", "kind", "solution_code"]))
 
 
 def archive_package(package_id: int) -> None:

@@ -48,6 +48,7 @@ def production(tmp_path, postgres_url, redis_url, queue_name):
     settings = base_settings(
         tmp_path, database_url=postgres_url, jobs="rq", redis_url=redis_url,
         job_queue=queue_name, worker_heartbeat_seconds=1, worker_maintenance_seconds=2,
+        job_lease_seconds=3, job_sweep_seconds=1,
     )
     app = create_app(settings)
     with app.app_context():
