@@ -202,7 +202,7 @@ def _after_rollback(session: Session, previous_transaction) -> None:
 def start_runner(app) -> None:
     """Start the app's background runner now (embedded mode; RQ workers run the jobs in
     production): the serving process calls this at start (app.wsgi)."""
-    if app.extensions["tekenklaar"].settings.jobs == "inline":
+    if runtime_settings(app).jobs == "inline":
         from app.jobs.runner import background_runner
 
         with app.app_context():
@@ -211,18 +211,23 @@ def start_runner(app) -> None:
 
 def init_app(app) -> None:
     """Start the background runner (embedded mode) with the app's first request, so the
-    jobs a crashed process left behind are taken again without anyone acting."""
-    started = []
+    jobs a crashed process left behind are taken again without anyone acting (`flask run`;
+    app.wsgi starts it at once). Test apps start it with their first job."""
+    started = [runtime_settings(app).environment == "testing"]
 
     @app.before_request
     def _start_runner():
-        if started:
+        if started[0]:
             return
-        started.append(True)
+        started[0] = True
         if runtime().settings.jobs == "inline":
             from app.jobs.runner import background_runner
 
             background_runner()
+
+
+def runtime_settings(app):
+    return app.extensions["tekenklaar"].settings
 
 
 def run_job(run_id: int, **_ignored) -> None:

@@ -39,8 +39,8 @@ def refuse_on(*errors: type[BaseException]) -> None:
 
 
 def owner() -> str:
-    """Who holds a lease: this host and process (a forked RQ work-horse is its own)."""
-    return f"{_HOST}:{os.getpid()}"
+    """Who holds a lease: this host, process and thread (a forked work-horse is its own)."""
+    return f"{_HOST}:{os.getpid()}:{threading.get_ident()}"
 
 
 def retry_delay(attempts: int) -> float:
@@ -255,7 +255,6 @@ class BackgroundRunner:
 
     def __init__(self, app):
         self.app = app
-        self.me = owner()
         self.sweep_seconds = app.extensions["tekenklaar"].settings.job_sweep_seconds
         self.event = threading.Event()
         self.cond = threading.Condition()
@@ -270,6 +269,7 @@ class BackgroundRunner:
         self.event.set()
 
     def _loop(self) -> None:
+        self.me = owner()
         while not self.stopping:
             with self.cond:
                 self.passes += 1

@@ -62,8 +62,12 @@ def request_documents(package_id: int, actor: str) -> Package:
     return _run(make_documents, package_id, actor)
 
 
-def request_send(package_id: int, provider_name: str | None, actor: str) -> Package:
+def request_send(package_id: int, provider_name: str | None, actor: str,
+                 confirm_new: bool = False) -> Package:
     """Send the package for signature as a job; return the package (sent, or as it is now).
+
+    `confirm_new`: staff checked at the provider that an earlier send with an unknown
+    outcome made no envelope (see send_package).
 
     `provider_name` None means the package's provider, or else the configured default.
     Raises NotFound, or ServiceError when the package cannot be sent now with that provider
@@ -85,6 +89,8 @@ def request_send(package_id: int, provider_name: str | None, actor: str) -> Pack
     _refuse_if_pending(package_id, send_package,
                        "Dit pakket staat al in de wachtrij om te worden verzonden. Vernieuw de "
                        "pagina over een ogenblik om het resultaat te zien.")
+    if confirm_new:
+        return _run(send_package, package_id, name, actor, True)
     return _run(send_package, package_id, name, actor)
 
 

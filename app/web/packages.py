@@ -468,7 +468,8 @@ def package_send(package_id: int):
         provider = request.form.get("provider", "")
         if provider not in available_providers():
             raise IntakeError({"provider": "Ondertekendienst: kies een dienst uit de lijst."})
-        return request_send(package_id, provider, _actor())
+        return request_send(package_id, provider, _actor(),
+                            confirm_new=request.form.get("confirm_new") == "ja")
 
     return _act(package_id, action, "Het pakket is verzonden voor ondertekening.",
                 queued="Het verzenden is in de wachtrij gezet. Vernieuw de pagina over een "

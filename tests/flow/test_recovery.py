@@ -284,3 +284,34 @@ def test_bad_bodies_at_validsign_are_refused_and_recorded(ctx, client, validsign
     response = client.post("/webhooks/validsign", data=DEEP, headers=headers)
     assert response.status_code == 401
     assert deliveries("validsign") == {"ongeldig": 1}
+
+
+def test_staff_confirm_a_new_send_after_an_unclear_create_on_the_package_page(
+        ctx, client, signhost):
+    """The page offers 'Toch opnieuw verzenden' only after an unclear create; without it
+    the resend is refused with the reason, with it a new transaction is made."""
+    from tests.web.support import make_user
+    from tests.web.support import post as post_form
+    from tests.web.support import sign_in
+    from tests.web.support import text
+
+    make_user(ctx)
+    sign_in(client)
+    package_id = package_with_stub_pdfs()
+    page = text(client.get(f"/pakketten/{package_id}"))
+    assert 'name="confirm_new"' not in page
+    signhost.fail("create", "create-then-500")
+    failed = send_package(package_id, "signhost", "medewerker@nvsi.nl")
+    assert failed.state == "mislukt"
+    page = text(client.get(f"/pakketten/{package_id}"))
+    assert 'name="confirm_new"' in page and failed.send_key in page
+
+    refused = text(post_form(client, f"/pakketten/{package_id}/verzenden",
+                             {"provider": "signhost"}, follow_redirects=True))
+    assert "onduidelijke uitkomst" in refused
+    assert signhost.created == 1 and package(package_id).state == "mislukt"
+
+    post_form(client, f"/pakketten/{package_id}/verzenden",
+              {"provider": "signhost", "confirm_new": "ja"}, follow_redirects=True)
+    drain_jobs()
+    assert package(package_id).state == "verzonden" and signhost.created == 2

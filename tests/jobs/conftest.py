@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -107,3 +108,14 @@ def settings_env(settings: dict) -> dict[str, str]:
 @pytest.fixture
 def queue_name():
     return f"tekenklaar-test-{uuid.uuid4().hex[:8]}"
+
+
+def wait_for(condition, timeout: float, what: str):
+    """Poll `condition` until it returns something true (returned); fail after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")

@@ -20,8 +20,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
-import uuid
 from collections import Counter
 from pathlib import Path
 
@@ -43,6 +41,7 @@ from tests.flow.helpers import package_with_stub_pdfs
 from tests.flow.live import serve
 from tests.jobs.conftest import Workers
 from tests.jobs.conftest import settings_env
+from tests.jobs.conftest import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "signhost-shared-secret-for-crash-tests"
@@ -50,16 +49,6 @@ SIGNERS = 3
 MOMENTS = ["answered", "poll", "download"]
 HOLDS = {"poll": r"/api/transaction/[^/]+$", "download": r"/api/transaction/[^/]+/file/"}
 SYNC = "app.services.callbacks:sync_package"
-
-
-def wait_for(condition, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def free_port() -> int:
@@ -130,6 +119,21 @@ def kill_during(app, server, fake, moment, tx_id, package_id, post, kill) -> Non
     assert hold.arrived.wait(60), f"the process never reached the {moment}"
     kill()
     hold.release.set()
+
+
+def crash_and_recover(app, server, fake, moment, post, kill, restart, logs) -> None:
+    """The whole scenario: a signed package, its last postback answered, the process under
+    test killed at `moment`, a new one started, and nobody acting: it must end archived."""
+    package_id, tx_id = sent_and_signed(app, fake, moment, post)
+    kill_during(app, server, fake, moment, tx_id, package_id, post, kill)
+    restart()  # and nobody does anything: no request, no staff
+    try:
+        wait_for(lambda: state_of(app, package_id) == "gearchiveerd", 120,
+                 "the package to be archived after the restart")
+    except AssertionError:
+        print(logs())
+        raise
+    check_end_state(app, package_id)
 
 
 def check_end_state(app, package_id: int) -> None:
@@ -219,16 +223,7 @@ def test_killed_web_process_loses_no_answered_postback(tmp_path, live_signhost, 
     web.start()
     try:
         web.wait_up()
-        package_id, tx_id = sent_and_signed(app, fake, moment, web.post)
-        kill_during(app, server, fake, moment, tx_id, package_id, web.post, web.kill)
-        web.start()  # and nobody does anything: no request, no staff
-        try:
-            wait_for(lambda: state_of(app, package_id) == "gearchiveerd", 90,
-                     "the package to be archived after the restart")
-        except AssertionError:
-            print(web.logs())
-            raise
-        check_end_state(app, package_id)
+        crash_and_recover(app, server, fake, moment, web.post, web.kill, web.start, web.logs)
     finally:
         web.stop()
         app.extensions["tekenklaar"].close()
@@ -269,17 +264,8 @@ def test_killed_rq_worker_loses_no_answered_postback(tmp_path, live_signhost, po
     workers = Workers(settings_env(settings), tmp_path)
     first = workers.start()
     try:
-        package_id, tx_id = sent_and_signed(app, fake, moment, post)
-        kill_during(app, server, fake, moment, tx_id, package_id, post,
-                    lambda: workers.kill(first))
-        workers.start()
-        try:
-            wait_for(lambda: state_of(app, package_id) == "gearchiveerd", 120,
-                     "the package to be archived by the second worker")
-        except AssertionError:
-            print(workers.logs())
-            raise
-        check_end_state(app, package_id)
+        crash_and_recover(app, server, fake, moment, post, lambda: workers.kill(first),
+                          workers.start, workers.logs)
     finally:
         workers.stop_all()
         from redis import Redis

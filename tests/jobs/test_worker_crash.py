@@ -8,7 +8,6 @@ another worker, and finds every package complete: every document made, and sent 
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 import pytest
 import sqlalchemy as sa
@@ -27,18 +26,9 @@ from tests.app.test_packages import new_package
 from tests.conftest import base_settings
 from tests.jobs.conftest import Workers
 from tests.jobs.conftest import settings_env
+from tests.jobs.conftest import wait_for
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.libreoffice]
-
-
-def wait_for(condition, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.fixture
