@@ -160,20 +160,22 @@ def delivery_key(events: list[SigningEvent]) -> str:
     return key if len(key) <= 300 else f"sha256:{sha256(key.encode())}"
 
 
-def sync_package(package_id: int, delivery_id: int | None = None) -> None:
+def sync_package(package_id: int, delivery_id: int | None = None) -> None:  # noqa: ARG001
     """A job: fetch the envelope's state from the provider and apply it (safe to repeat).
 
     Raises signing errors when the provider cannot be reached (the job is retried); the
-    delivery then stays unprocessed, so a redelivery polls again. An envelope the provider
-    no longer knows ends the package (see `envelope_gone`).
+    deliveries then stay unprocessed, so a redelivery polls again. An envelope the provider
+    no longer knows ends the package (see `envelope_gone`). `delivery_id`: the delivery
+    that asked first (kept for the job list; every delivery the poll answers is marked).
     """
+    started = utcnow()  # the deliveries received until now are answered by this poll
     package = db.session.get(Package, package_id)
     if package is None or not package.envelope_id:
-        _processed(delivery_id)
+        _processed(package_id, started)
         return
     adapter = get_provider(package.provider)
     if not adapter.can_poll or PackageState(package.state).is_final:
-        _processed(delivery_id)
+        _processed(package_id, started)
         return
     envelope_id, provider_name = package.envelope_id, package.provider
     db.session.commit()  # no transaction stays open during the HTTP call
@@ -183,7 +185,7 @@ def sync_package(package_id: int, delivery_id: int | None = None) -> None:
         from app.services.sending import envelope_gone
 
         envelope_gone(package_id, envelope_id, provider_name, exc)
-        _processed(delivery_id)
+        _processed(package_id, started)
         return
     package = lock_package(package_id)
     if package is None:
@@ -192,7 +194,7 @@ def sync_package(package_id: int, delivery_id: int | None = None) -> None:
     outcome = apply_and_commit(package, provider_name, adapter.events_from_status(status),
                                actor=provider_name)
     if not outcome.deferred:  # else a redelivery of this callback polls again
-        _processed(delivery_id)
+        _processed(package_id, started)
 
 
 def poll_quiet_packages() -> dict[str, int]:
@@ -233,10 +235,11 @@ def _record(provider_name, dedupe_key, envelope_id, package_id, digest, outcome,
     return delivery
 
 
-def _processed(delivery_id: int | None) -> None:
-    if delivery_id is None:
-        return
-    delivery = db.session.get(WebhookDelivery, delivery_id)
-    if delivery is not None and delivery.processed_at is None:
-        delivery.processed_at = utcnow()
+def _processed(package_id: int, until) -> None:
+    """Mark the package's accepted deliveries received until `until` as handled (commits):
+    one poll answers every postback that joined it."""
+    db.session.execute(sa.update(WebhookDelivery).where(
+        WebhookDelivery.package_id == package_id, WebhookDelivery.outcome == ACCEPTED,
+        WebhookDelivery.processed_at.is_(None), WebhookDelivery.received_at <= until)
+        .values(processed_at=utcnow()).execution_options(synchronize_session=False))
     db.session.commit()

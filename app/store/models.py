@@ -318,7 +318,7 @@ class WebhookDelivery(db.Model):
     provider: Mapped[str] = mapped_column(sa.String(40), index=True)
     dedupe_key: Mapped[str] = mapped_column(sa.String(300), index=True)
     envelope_id: Mapped[str | None] = mapped_column(sa.String(200))
-    package_id: Mapped[int | None] = mapped_column(sa.ForeignKey("package.id"))
+    package_id: Mapped[int | None] = mapped_column(sa.ForeignKey("package.id"), index=True)
     received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     body_sha256: Mapped[str] = mapped_column(sa.String(64))
     # aanvaard, dubbel, onbekend, genegeerd (authentic, nothing to do), ongeldig, te_groot

@@ -31,9 +31,13 @@ def upgrade():
                            postgresql_where=sa.text("state = 'wachtend'"))
     with op.batch_alter_table("package") as batch:
         batch.add_column(sa.Column("send_unknown_at", sa.DateTime(), nullable=True))
+    with op.batch_alter_table("webhook_delivery") as batch:
+        batch.create_index("ix_webhook_delivery_package_id", ["package_id"])
 
 
 def downgrade():
+    with op.batch_alter_table("webhook_delivery") as batch:
+        batch.drop_index("ix_webhook_delivery_package_id")
     with op.batch_alter_table("package") as batch:
         batch.drop_column("send_unknown_at")
     with op.batch_alter_table("job_run") as batch:
