@@ -99,8 +99,10 @@ def _run(func, package_id: int, *args) -> Package:
     package = get_package(package_id)
     if not queued():
         run = db.session.get(JobRun, run.id)
-        # a package that ended `mislukt` shows its own reason; anything else is raised here
-        if run.state == "mislukt" and package.state != PackageState.MISLUKT.value:
+        # a package that ended `mislukt` shows its own reason; anything else (a refusal of
+        # a package that was `mislukt` already, too) is raised here
+        if run.state == "mislukt" and (package.state != PackageState.MISLUKT.value
+                                       or run.error != package.last_error):
             raise ServiceError(run.error or "Dit is niet gelukt.")
     return package
 

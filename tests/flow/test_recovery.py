@@ -171,7 +171,7 @@ def test_safety_net_polls_a_quiet_package_whose_callbacks_were_lost(ctx, signhos
     assert signhost.calls["get"] - gets == 2  # the poll, and the download's read
 
 
-def test_safety_net_archives_a_signed_package_again(ctx, signhost, client):
+def test_safety_net_archives_a_signed_package_again(ctx, signhost, client, slow_retries):
     package_id = sent("signhost").id
     tx_id = package(package_id).envelope_id
     for index in range(SIGNERS):
@@ -212,7 +212,7 @@ def test_repolling_a_package_deleted_at_the_provider_ends_it_with_the_reason(
     ended = refresh_package(package_id, "medewerker@nvsi.nl")
     assert ended.state == "ingetrokken"
     assert "kent de envelop van dit pakket niet meer" in ended.state_reason
-    assert "verwijderd of opgeschoond" in timeline_messages(package_id)[-1]
+    assert any("verwijderd of opgeschoond" in m for m in timeline_messages(package_id))
     assert transitions(package_id)[-1] == "ingetrokken"
 
 
@@ -224,7 +224,7 @@ def test_cancelling_a_package_deleted_at_the_provider_ends_it(ctx, request, prov
     ended = cancel_package(package_id, "Organisatie ziet af van deelname", "medewerker@nvsi.nl")
     assert ended.state == "ingetrokken"
     assert ended.state_reason == "Organisatie ziet af van deelname"
-    assert "kende de envelop al niet meer" in timeline_messages(package_id)[-1]
+    assert any("kende de envelop al niet meer" in m for m in timeline_messages(package_id))
 
 
 def test_a_callback_poll_of_a_vanished_envelope_ends_the_package(ctx, client, validsign):
@@ -295,8 +295,11 @@ def test_staff_confirm_a_new_send_after_an_unclear_create_on_the_package_page(
     from tests.web.support import sign_in
     from tests.web.support import text
 
+    from flask import g
+
     make_user(ctx)
-    sign_in(client)
+    assert sign_in(client).status_code == 302
+    g.pop("csrf_token", None)  # this test's app context outlives the sign-in's new session
     package_id = package_with_stub_pdfs()
     page = text(client.get(f"/pakketten/{package_id}"))
     assert 'name="confirm_new"' not in page
