@@ -119,3 +119,20 @@ def wait_for(condition, timeout: float, what: str):
             return result
         time.sleep(0.2)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+def empty_app(settings: dict):
+    """The app for these settings on a migrated PostgreSQL database with every table empty."""
+    import sqlalchemy as sa
+    from flask_migrate import upgrade
+
+    from app import create_app
+    from app.extensions import db
+
+    app = create_app(settings)
+    with app.app_context():
+        upgrade()
+        tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+        with db.engine.begin() as conn:
+            conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    return app

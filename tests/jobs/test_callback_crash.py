@@ -40,6 +40,7 @@ from tests.flow.fakes import FakeSignhost
 from tests.flow.helpers import package_with_stub_pdfs
 from tests.flow.live import serve
 from tests.jobs.conftest import Workers
+from tests.jobs.conftest import empty_app
 from tests.jobs.conftest import settings_env
 from tests.jobs.conftest import wait_for
 
@@ -244,18 +245,11 @@ def state_of(app, package_id) -> str:
 @pytest.mark.parametrize("moment", MOMENTS)
 def test_killed_rq_worker_loses_no_answered_postback(tmp_path, live_signhost, postgres_url,
                                                      redis_url, queue_name, moment):
-    from flask_migrate import upgrade
-
     server, fake = live_signhost
     settings = crash_settings(tmp_path, server, moment, database_url=postgres_url, jobs="rq",
                               redis_url=redis_url, job_queue=queue_name,
                               worker_heartbeat_seconds=1, worker_maintenance_seconds=2)
-    app = create_app(settings)
-    with app.app_context():
-        upgrade()
-        tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-        with db.engine.begin() as conn:
-            conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    app = empty_app(settings)
     client = app.test_client()
 
     def post(headers, body) -> int:  # this process is the web side

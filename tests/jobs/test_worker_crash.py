@@ -12,7 +12,6 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from app import create_app
 from app.domain.organisations import Involvement
 from app.domain.rules import SolutionRequest
 from app.extensions import db
@@ -25,6 +24,7 @@ from app.store.models import TimelineEvent
 from tests.app.test_packages import new_package
 from tests.conftest import base_settings
 from tests.jobs.conftest import Workers
+from tests.jobs.conftest import empty_app
 from tests.jobs.conftest import settings_env
 from tests.jobs.conftest import wait_for
 
@@ -33,19 +33,12 @@ pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.libreoffice]
 
 @pytest.fixture
 def production(tmp_path, postgres_url, redis_url, queue_name):
-    from flask_migrate import upgrade
-
     settings = base_settings(
         tmp_path, database_url=postgres_url, jobs="rq", redis_url=redis_url,
         job_queue=queue_name, worker_heartbeat_seconds=1, worker_maintenance_seconds=2,
         job_lease_seconds=3, job_sweep_seconds=1,
     )
-    app = create_app(settings)
-    with app.app_context():
-        upgrade()
-        tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-        with db.engine.begin() as conn:
-            conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    app = empty_app(settings)
     workers = Workers(settings_env(settings), tmp_path)
     yield app, workers
     workers.stop_all()
