@@ -110,3 +110,29 @@ def test_retry_without_csrf_is_refused(app, client, mails):
 def test_an_unknown_mail_is_404(app, client):
     sign_in(client, app)
     assert client.get("/uitgaande-mail/999").status_code == 404
+
+
+def test_deliver_now_that_fails_plans_the_next_attempt(app, client, mails, monkeypatch):
+    """'Nu verzenden' with a mail server that is down: the mail waits, and its next attempt
+    is a job planned for later (before, a failure there planned nothing)."""
+    import sqlalchemy as sa
+
+    from app.mail.backends import OutboxBackend
+    from app.store.models import JobRun
+
+    def down(self, message):
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr(OutboxBackend, "send", down)
+    sign_in(client, app)
+    token = csrf_from(client, "/uitgaande-mail")
+    response = client.post("/uitgaande-mail/verzenden", data={"csrf_token": token},
+                           follow_redirects=True)
+    assert "Nog wachtend na een fout: 1." in response.get_data(as_text=True)
+    with app.app_context():
+        mail = db.session.get(OutgoingMail, mails[1])
+        assert mail.state == "wachtend" and mail.next_attempt_at > utcnow()
+        planned = db.session.scalars(sa.select(JobRun).where(
+            JobRun.name == "app.services.mailing:deliver_mail_job",
+            JobRun.state == "wachtend")).all()
+        assert [job.due_at for job in planned] == [mail.next_attempt_at]
