@@ -347,7 +347,7 @@ def _mail(package: Package, step: CouncilStep | str, text: dict, documents=()) -
 
 
 def _done(package: Package) -> Package:
-    db.session.commit()
+    """Commit the step together with the job that delivers its mail."""
     _deliver(package.id)
     return package
 
@@ -355,7 +355,7 @@ def _done(package: Package) -> Package:
 def _deliver(package_id: int | None = None) -> None:
     from app.jobs import enqueue
 
-    enqueue(mailing.deliver_mail_job, package_id=package_id)
+    enqueue(mailing.deliver_mail_job, package_id=package_id)  # commits the step with it
 
 
 def _check_pdf(data: bytes, field: str, label: str) -> None:

@@ -20,6 +20,7 @@ def register_jobs(settings) -> None:
     from app.services import archive
     from app.services import bulk
     from app.services import callbacks
+    from app.services import council
     from app.services import documents
     from app.services import mailing
     from app.services import sending
@@ -36,6 +37,8 @@ def register_jobs(settings) -> None:
     register(mailing.deliver_pending, "E-mail versturen")
     register(mailing.deliver_mail_job, "E-mail versturen")
     register(bulk.make_bulk_item, "Pakket maken en verzenden (bulk)")
+    periodic(council.send_due_council_reminders, dt.timedelta(days=1),
+             "Herinneringen raadsprocedure versturen")
     periodic(callbacks.poll_quiet_packages,
              dt.timedelta(minutes=settings.poll_sweep_minutes),
              "Vangnet: status opvragen van pakketten zonder nieuws")

@@ -31,6 +31,7 @@ from app.store.models import TimelineEvent
 from tests.conftest import base_settings
 from tests.documents import builders
 from tests.documents.builders import normalise
+from tests.flow.helpers import drain_jobs
 from tests.mail.conftest import smtp_server  # noqa: F401  (a real SMTP server)
 from tests.pdfs import tiny_pdf
 
@@ -255,6 +256,7 @@ def test_the_raad_step_from_start_to_collegebesluit(app, smtp_server):
         from app.services.sending import send_package
 
         send_package(package_id, "manual", "medewerker")
+        drain_jobs()  # the mail after a send goes out as a background job
         package = db.session.get(Package, package_id)
         assert package.state == "verzonden"
         sent = next(e for e in package.events if e.state_to == "verzonden")
@@ -357,3 +359,11 @@ def test_a_gemachtigde_signs_with_a_volmacht_printed_beside_the_signature(app, s
         package = db.session.get(Package, package_id)
         assert package.volmacht_sha256 == hashlib.sha256(scan).hexdigest()
         assert runtime().store.get(package.volmacht_key) == scan
+
+
+def test_the_council_reminders_run_daily_as_a_periodic_job(app):
+    """The reminder needs no cron: the job runners start it once a day."""
+    from app.jobs import PERIODIC
+
+    task = PERIODIC["app.services.council:send_due_council_reminders"]
+    assert task.every == dt.timedelta(days=1)
