@@ -5,6 +5,9 @@
 #   make lock   make requirements.lock again after a change to pyproject.toml's dependencies
 export FLASK_APP := app:create_app
 PYTEST_ARGS ?=
+# make test runs the tests side by side, one pytest-xdist worker per core; tests sharing a
+# LibreOffice or Chromium stay in one worker (see tests/conftest.py)
+PYTEST_PARALLEL ?= -n auto --dist loadgroup --no-loadscope-reorder
 
 .PHONY: setup run test demo bench lock
 
@@ -22,7 +25,7 @@ demo: setup
 test: setup
 	@bash scripts/services.sh
 	.venv/bin/flask templates check
-	.venv/bin/python -m pytest $(PYTEST_ARGS)
+	.venv/bin/python -m pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 bench: setup
 	@bash scripts/services.sh

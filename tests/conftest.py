@@ -3,12 +3,26 @@
 Every test that uses `app` runs twice: against SQLite and against the PostgreSQL on
 127.0.0.1:5432. Where PostgreSQL cannot be reached the PostgreSQL run is skipped, except in CI
 (CI=true), where it fails: there it must run.
+
+The schema is built once per test run (per pytest-xdist worker), not per test:
+- SQLite: the migrations run once into a template file; each test gets a copy of it.
+- PostgreSQL: each worker has a database of its own, migrated once and emptied before each
+  test (DELETE of every table, sequences back to their start: much faster than TRUNCATE).
+tests/app/test_migrations.py runs the real migrations from an empty database on both, and
+checks that the models and the migrations agree, so this shortcut cannot hide a missing one.
+
+`make test` runs the suite in parallel (pytest-xdist, `-n auto --dist loadgroup`); a plain
+`python -m pytest tests/...` runs in one process as before.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import sqlite3
 import uuid
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -20,6 +34,8 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 POSTGRES_ADMIN_URL = os.environ.get(
     "TEKENKLAAR_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
+# "gw0", "gw1", ... under pytest-xdist; "main" in a run without it
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
 def pytest_addoption(parser):
@@ -33,29 +49,35 @@ def _unavailable(reason: str):
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
-def postgres_url():
-    """A fresh PostgreSQL database for this test session, dropped at the end."""
-    admin = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    name = f"tekenklaar_test_{uuid.uuid4().hex[:10]}"
-    try:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    except sa.exc.OperationalError as exc:
-        admin.dispose()
-        _unavailable(f"PostgreSQL niet bereikbaar: {exc.orig}")
-    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    yield url
-    with admin.connect() as conn:
-        conn.execute(sa.text(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"
-        ), {"name": name})
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
-    admin.dispose()
+# --- parallel runs (pytest-xdist) ---------------------------------------------------------------
+
+# Tests that share an expensive session fixture run in one xdist worker (`--dist loadgroup`),
+# so the fixture starts once: fixture name -> group name.
+SHARED_FIXTURE_GROUPS = {
+    "browser": "browser",      # one Chromium (tests/web/conftest.py)
+    "converter": "libreoffice",  # two LibreOffice servers (tests/documents/conftest.py)
+}
+# Slow tests start first, so that no worker is left with one of them at the end.
+SLOW_FIRST = ("tests/jobs/", "tests/web/test_browser.py")
 
 
-_migrated: set[str] = set()
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        for fixture, group in SHARED_FIXTURE_GROUPS.items():
+            if fixture in getattr(item, "fixturenames", ()):
+                item.add_marker(pytest.mark.xdist_group(group))
+                break
 
+    def slow_first(item) -> int:
+        if item.nodeid.startswith(SLOW_FIRST):
+            return 0
+        return 1 if item.get_closest_marker("xdist_group") else 2
+
+    items.sort(key=slow_first)  # stable: the order within each class stays
+
+
+# --- databases ------------------------------------------------------------------------------
 
 def base_settings(tmp_path, **overrides) -> dict:
     """Settings for a test app: everything under tmp_path, nothing leaves the machine."""
@@ -70,13 +92,168 @@ def base_settings(tmp_path, **overrides) -> dict:
     return settings
 
 
+def migrate(url: str, tmp_path: Path) -> None:
+    """Run every Alembic migration on the database at `url` (as `flask db upgrade` does)."""
+    from flask_migrate import upgrade
+
+    app = create_app(base_settings(tmp_path, database_url=url))
+    with app.app_context():
+        upgrade()
+        db.session.remove()
+        db.engine.dispose()
+    app.extensions["tekenklaar"].close()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """A migrated, empty SQLite file, made once per worker; tests use copies of it."""
+    folder = tmp_path_factory.mktemp("sqlite-template")
+    path = folder / "template.db"
+    migrate(f"sqlite:///{path}", folder)
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode=DELETE")  # one self-contained file (the app sets WAL)
+    conn.close()
+    return path
+
+
+# URLs of the databases made here, migrated already; `app` migrates any other it is given.
+_migrated: set[str] = set()
+
+
+def sqlite_copy(template: Path, target: Path) -> str:
+    """A private copy of the migrated template at `target`; returns its database URL."""
+    shutil.copyfile(template, target)
+    url = f"sqlite:///{target}"
+    _migrated.add(url)
+    return url
+
+
+@pytest.fixture
+def sqlite_url(sqlite_template, tmp_path) -> str:
+    """A migrated, empty SQLite database of this test's own."""
+    return sqlite_copy(sqlite_template, tmp_path / "tekenklaar.db")
+
+
+@pytest.fixture(scope="session")
+def postgres_admin():
+    """An engine on the PostgreSQL server's maintenance database; fails in CI if unreachable."""
+    admin = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect():
+            pass
+    except sa.exc.OperationalError as exc:
+        admin.dispose()
+        _unavailable(f"PostgreSQL niet bereikbaar: {exc.orig}")
+    yield admin
+    admin.dispose()
+
+
+@contextmanager
+def new_postgres_database(admin, label: str):
+    """A new, empty database named after this worker; dropped afterwards. Yields its URL.
+
+    Commits in it do not wait for the disk (synchronous_commit off): nothing in the tests
+    depends on surviving a crash of PostgreSQL itself, and it saves a flush per commit.
+    """
+    name = f"tekenklaar_test_{WORKER}_{label}_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        conn.execute(sa.text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
+    try:
+        yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"
+            ), {"name": name})
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+
+
+class PostgresDatabase:
+    """This worker's migrated PostgreSQL database, emptied quickly between tests."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.engine = sa.create_engine(url)
+
+    def empty(self) -> None:
+        """Delete every row (children first) and set every sequence back to its start.
+
+        DELETE on the few rows a test leaves is much faster than TRUNCATE, which makes new
+        files for every table. alembic_version is not a model, so it stays.
+        """
+        from app.store import models  # noqa: F401  (the tables, in db.metadata)
+
+        statements = ["SET lock_timeout = '30s'"]
+        statements += [f'DELETE FROM "{table.name}"'
+                       for table in reversed(db.metadata.sorted_tables)]
+        statements.append("SELECT setval(format('%I.%I', schemaname, sequencename), start_value,"
+                          " false) FROM pg_sequences WHERE schemaname = current_schema()")
+        conn = self.engine.raw_connection()  # psycopg: several statements, one round trip
+        try:
+            with conn.cursor() as cursor:
+                cursor.execute(";\n".join(statements))
+            conn.commit()
+        finally:
+            conn.close()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_database(postgres_admin, tmp_path_factory):
+    """This worker's PostgreSQL database, migrated once for the session."""
+    with new_postgres_database(postgres_admin, "session") as url:
+        migrate(url, tmp_path_factory.mktemp("postgres-migrate"))
+        _migrated.add(url)
+        database = PostgresDatabase(url)
+        yield database
+        database.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_url(postgres_database) -> str:
+    """The URL of this worker's migrated PostgreSQL database (emptied only by `database_url`)."""
+    return postgres_database.url
+
+
+@pytest.fixture
+def empty_postgres_url(postgres_admin):
+    """A new PostgreSQL database without any table, for this test alone."""
+    with new_postgres_database(postgres_admin, "empty") as url:
+        yield url
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def database_url(request, tmp_path):
+    """A migrated database without rows: a copy of the SQLite template, or the worker's
+    PostgreSQL database emptied for this test."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'tekenklaar.db'}"
+        return request.getfixturevalue("sqlite_url")
     if request.config.getoption("--sqlite-only"):
         pytest.skip("--sqlite-only")
-    return request.getfixturevalue("postgres_url")
+    database = request.getfixturevalue("postgres_database")
+    database.empty()
+    return database.url
+
+
+# --- the app --------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session", autouse=True)
+def quick_password_hashing():
+    """Staff passwords hashed with argon2's cheapest parameters in this test process.
+
+    The app's own hasher costs ~0.3 s per sign-in (hash + verify) by design; hundreds of
+    signed-in page tests would spend minutes in it. Same algorithm, same code paths; worker
+    processes started by tests keep the real parameters.
+    """
+    from argon2 import PasswordHasher
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("app.services.accounts._hasher",
+                      PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+        yield
 
 
 @pytest.fixture
@@ -126,24 +303,18 @@ def shared_converter():
 
 @pytest.fixture
 def app(app_settings, shared_converter):
-    """The app on a migrated, empty database; emptied again afterwards."""
+    """The app on a migrated, empty database (see `database_url`)."""
     from flask_migrate import upgrade
 
     app = create_app(app_settings)
     app.extensions["tekenklaar"].provide("converter", shared_converter)
-    url = app_settings["database_url"]
-    with app.app_context():
-        if url.startswith("sqlite") or url not in _migrated:
+    if app_settings["database_url"] not in _migrated:  # a database a test module made itself
+        with app.app_context():
             upgrade()
-            _migrated.add(url)
     yield app
     with app.app_context():
         app.extensions["tekenklaar"].close()  # first: waits for background jobs
         db.session.remove()
-        if not url.startswith("sqlite"):
-            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-            with db.engine.begin() as conn:
-                conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         db.engine.dispose()
 
 

@@ -11,15 +11,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.postgres
-def test_three_concurrent_upgrades_on_postgresql(postgres_url, tmp_path):
+def test_three_concurrent_upgrades_on_postgresql(empty_postgres_url, tmp_path):
     import os
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("TEKENKLAAR_")}
-    env.update(TEKENKLAAR_DATABASE_URL=postgres_url, TEKENKLAAR_ENVIRONMENT="testing",
+    env.update(TEKENKLAAR_DATABASE_URL=empty_postgres_url, TEKENKLAAR_ENVIRONMENT="testing",
                TEKENKLAAR_SECRET_KEY="x", TEKENKLAAR_INSTANCE_PATH=str(tmp_path))
-    engine = sa.create_engine(postgres_url)
-    with engine.begin() as conn:  # start from an empty database (other tests may share it)
-        conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine = sa.create_engine(empty_postgres_url)  # a database of its own, without tables
     processes = [subprocess.Popen([sys.executable, "-m", "flask", "--app", "app:create_app",
                                    "db", "upgrade"], cwd=ROOT, env=env,
                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT)

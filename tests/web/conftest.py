@@ -43,18 +43,15 @@ def browser():
 
 
 @pytest.fixture
-def live_app(tmp_path):
-    """The real app on SQLite, with a staff user, for the browser."""
-    from flask_migrate import upgrade
-
+def live_app(tmp_path, sqlite_template):
+    """The real app on SQLite (a copy of the migrated template), with a staff user."""
     from app import create_app
     from app.extensions import db
     from tests.conftest import base_settings
+    from tests.conftest import sqlite_copy
 
-    app = create_app(base_settings(tmp_path,
-                                   database_url=f"sqlite:///{tmp_path / 'browser.db'}"))
-    with app.app_context():
-        upgrade()
+    app = create_app(base_settings(tmp_path, database_url=sqlite_copy(sqlite_template,
+                                                                      tmp_path / "browser.db")))
     make_user(app)
     yield app
     app.extensions["tekenklaar"].close()  # waits for background jobs, stops LibreOffice
