@@ -51,11 +51,12 @@ def _unavailable(reason: str):
 
 # --- parallel runs (pytest-xdist) ---------------------------------------------------------------
 
-# Tests that share an expensive session fixture run in one xdist worker (`--dist loadgroup`),
-# so the fixture starts once: fixture name -> group name.
+# Tests that share an expensive session or module fixture run in one xdist worker, one after
+# the other (`--dist loadgroup`), so the fixture starts once: fixture name -> group name.
 SHARED_FIXTURE_GROUPS = {
-    "browser": "browser",      # one Chromium (tests/web/conftest.py)
+    "browser": "browser",        # one Chromium (tests/web/conftest.py)
     "converter": "libreoffice",  # two LibreOffice servers (tests/documents/conftest.py)
+    "s3_endpoint": "moto",       # moto's S3 server (tests/store/test_document_stores.py)
 }
 # Slow tests start first, so that no worker is left with one of them at the end.
 SLOW_FIRST = ("tests/jobs/", "tests/web/test_browser.py")

@@ -13,9 +13,24 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import IN_CI
+from tests.conftest import WORKER
 
 ROOT = Path(__file__).resolve().parents[2]
-REDIS_URL = os.environ.get("TEKENKLAAR_TEST_REDIS", "redis://127.0.0.1:6379/0")
+REDIS_SERVER = os.environ.get("TEKENKLAAR_TEST_REDIS", "redis://127.0.0.1:6379/0")
+
+
+def worker_redis_url(server: str, worker: str) -> str:
+    """A Redis database of its own for each pytest-xdist worker ("gw0" -> /1, "gw1" -> /2, ...).
+
+    RQ's job keys (`rq:job:jobrun-<id>`) are not per queue, and every test's JobRun ids start
+    at 1: two workers sharing a database would overwrite each other's jobs.
+    """
+    if not worker.startswith("gw"):
+        return server
+    return f"{server.rsplit('/', 1)[0]}/{1 + int(worker[2:]) % 15}"
+
+
+REDIS_URL = worker_redis_url(REDIS_SERVER, WORKER)
 
 
 @pytest.fixture(scope="session")
