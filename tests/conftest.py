@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from jinja2 import BytecodeCache
 
 from app import create_app
 from app.extensions import db
@@ -257,6 +258,34 @@ def quick_password_hashing():
         yield
 
 
+class CompiledTemplates(BytecodeCache):
+    """Jinja's compiled page templates, kept in memory for the whole test process.
+
+    Each test makes an app of its own, and each new app would compile every page template
+    again (most of a page test's time). Jinja checks each template's source checksum, so a
+    changed template is compiled anew.
+    """
+
+    def __init__(self):
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES = CompiledTemplates()
+
+
+def share_compiled_templates(app):
+    """Let `app` reuse the page templates compiled by earlier test apps; returns `app`."""
+    app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
+    return app
+
+
 @pytest.fixture
 def app_settings(tmp_path, database_url) -> dict:
     """Override in a test module to change settings for `app`."""
@@ -307,7 +336,7 @@ def app(app_settings, shared_converter):
     """The app on a migrated, empty database (see `database_url`)."""
     from flask_migrate import upgrade
 
-    app = create_app(app_settings)
+    app = share_compiled_templates(create_app(app_settings))
     app.extensions["tekenklaar"].provide("converter", shared_converter)
     if app_settings["database_url"] not in _migrated:  # a database a test module made itself
         with app.app_context():

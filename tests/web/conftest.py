@@ -48,10 +48,12 @@ def live_app(tmp_path, sqlite_template):
     from app import create_app
     from app.extensions import db
     from tests.conftest import base_settings
+    from tests.conftest import share_compiled_templates
     from tests.conftest import sqlite_copy
 
     app = create_app(base_settings(tmp_path, database_url=sqlite_copy(sqlite_template,
                                                                       tmp_path / "browser.db")))
+    share_compiled_templates(app)
     make_user(app)
     yield app
     app.extensions["tekenklaar"].close()  # waits for background jobs, stops LibreOffice
