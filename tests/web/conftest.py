@@ -43,8 +43,9 @@ def browser():
 
 
 @pytest.fixture
-def live_app(tmp_path, sqlite_template):
-    """The real app on SQLite (a copy of the migrated template), with a staff user."""
+def live_app(tmp_path, sqlite_template, shared_converter):
+    """The real app on SQLite (a copy of the migrated template), with a staff user, converting
+    with the session's LibreOffice."""
     from app import create_app
     from app.extensions import db
     from tests.conftest import base_settings
@@ -54,9 +55,10 @@ def live_app(tmp_path, sqlite_template):
     app = create_app(base_settings(tmp_path, database_url=sqlite_copy(sqlite_template,
                                                                       tmp_path / "browser.db")))
     share_compiled_templates(app)
+    app.extensions["tekenklaar"].provide("converter", shared_converter)
     make_user(app)
     yield app
-    app.extensions["tekenklaar"].close()  # waits for background jobs, stops LibreOffice
+    app.extensions["tekenklaar"].close()  # waits for background jobs
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
