@@ -221,10 +221,19 @@ def postgres_url(postgres_database) -> str:
 
 
 @pytest.fixture
-def empty_postgres_url(postgres_admin):
-    """A new PostgreSQL database without any table, for this test alone."""
-    with new_postgres_database(postgres_admin, "empty") as url:
-        yield url
+def empty_postgres_url(postgres_database):
+    """PostgreSQL without any table, for this test alone: a new schema in the worker's
+    database, which every connection made with the returned URL uses (its search_path).
+
+    A schema, not a new database: CREATE and DROP DATABASE wait for checkpoints, tens of
+    seconds on a busy server.
+    """
+    schema = f"empty_{uuid.uuid4().hex[:10]}"
+    with postgres_database.engine.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    yield f"{postgres_database.url}?options=-csearch_path%3D{schema}"
+    with postgres_database.engine.begin() as conn:
+        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
