@@ -12,8 +12,10 @@ from functools import lru_cache
 from app.api.problems import KINDS
 from app.api.problems import MEDIA_TYPE as PROBLEM
 from app.api.problems import TYPE_BASE
+from app.domain.lifecycle import Action
 from app.domain.states import LABELS
 from app.domain.states import PackageState
+from app.services.intake import ORGANISATION_FIELDS
 
 JSON = "application/json"
 PDF = "application/pdf"
@@ -85,6 +87,43 @@ SERVER_ERROR = _problem_response("Onverwachte fout; er staat geen technische inf
 PACKAGE_ID = {"name": "package_id", "in": "path", "required": True,
               "schema": {"type": "integer", "minimum": 1}}
 
+NEW_PACKAGE_FIELDS: dict = {
+    "organisation_id": {"type": ["string", "integer"],
+                        "description": "Een bekende organisatie; anders org_kind en de "
+                                       "gegevens van de organisatie."},
+    "org_kind": {"type": "string", "enum": ["gemeente", "publieke_organisatie",
+                                            "maatschappelijke_organisatie"]},
+    "cbs_code": {"type": "string", "examples": ["GM0344"],
+                 "description": "Voor een gemeente: de CBS-code."},
+    "org_name": {"type": "string", "description": "Voor een andere organisatie."},
+    "org_kvk": STRING, "org_oin": STRING, "org_street": STRING,
+    "org_postcode": {"type": "string", "examples": ["3521 AZ"]}, "org_city": STRING,
+    "involvement": {"type": "string", "enum": ["lid", "participant"]},
+    "contact_name": STRING, "contact_function": STRING,
+    "contact_email": {"type": "string", "examples": ["contact@gemeente.nl"]},
+    "contact_phone": STRING,
+    "signatory_name": STRING, "signatory_function": STRING, "signatory_email": STRING,
+    "signatory_capacity": {"type": "string",
+                           "enum": ["burgemeester", "gemachtigde", "statutair"],
+                           "description": "Standaard: bij een gemeente de burgemeester, "
+                                          "anders volgens de statuten."},
+    "volmacht_on": {"type": "string", "examples": ["2026-12-03"],
+                    "description": "Alleen voor een gemachtigde: datum van de volmacht."},
+    "volmacht_reference": {"type": "string", "examples": ["V-12"]},
+    "second_signatory_name": STRING, "second_signatory_function": STRING,
+    "second_signatory_email": STRING,
+    "solutions": {"type": "array", "items": _object(
+        {"code": {"type": "string", "examples": ["schuldenradar"]},
+         "start": {"type": "string", "examples": ["2027-01-01"],
+                   "description": "Ingangsdatum, 2027-01-01 of 01-01-2027."}},
+        required=[])},
+    "participant_warning_acknowledged": {"type": ["boolean", "string"],
+                                         "description": "Verplicht true voor een "
+                                                        "participant die een oplossing "
+                                                        "afneemt."},
+}
+ACTION = {"type": "string", "enum": [a.value for a in Action]}
+
 SCHEMAS: dict = {
     "Problem": _object({
         "type": {"type": "string", "format": "uri",
@@ -104,42 +143,15 @@ SCHEMAS: dict = {
         "description": "Een probleem met fouten per veld. Velden van oplossingen heten "
                        "`solutions[N].code` en `solutions[N].start`.",
     },
-    "NewPackage": _object({
-        "organisation_id": {"type": ["string", "integer"],
-                            "description": "Een bekende organisatie; anders org_kind en de "
-                                           "gegevens van de organisatie."},
-        "org_kind": {"type": "string", "enum": ["gemeente", "publieke_organisatie",
-                                                "maatschappelijke_organisatie"]},
-        "cbs_code": {"type": "string", "examples": ["GM0344"],
-                     "description": "Voor een gemeente: de CBS-code."},
-        "org_name": {"type": "string", "description": "Voor een andere organisatie."},
-        "org_kvk": STRING, "org_oin": STRING, "org_street": STRING,
-        "org_postcode": {"type": "string", "examples": ["3521 AZ"]}, "org_city": STRING,
-        "involvement": {"type": "string", "enum": ["lid", "participant"]},
-        "contact_name": STRING, "contact_function": STRING,
-        "contact_email": {"type": "string", "examples": ["contact@gemeente.nl"]},
-        "contact_phone": STRING,
-        "signatory_name": STRING, "signatory_function": STRING, "signatory_email": STRING,
-        "signatory_capacity": {"type": "string",
-                               "enum": ["burgemeester", "gemachtigde", "statutair"],
-                               "description": "Standaard: bij een gemeente de burgemeester, "
-                                              "anders volgens de statuten."},
-        "volmacht_on": {"type": "string", "examples": ["2026-12-03"],
-                        "description": "Alleen voor een gemachtigde: datum van de volmacht."},
-        "volmacht_reference": {"type": "string", "examples": ["V-12"]},
-        "second_signatory_name": STRING, "second_signatory_function": STRING,
-        "second_signatory_email": STRING,
-        "solutions": {"type": "array", "items": _object(
-            {"code": {"type": "string", "examples": ["schuldenradar"]},
-             "start": {"type": "string", "examples": ["2027-01-01"],
-                       "description": "Ingangsdatum, 2027-01-01 of 01-01-2027."}},
-            required=[])},
-        "participant_warning_acknowledged": {"type": ["boolean", "string"],
-                                             "description": "Verplicht true voor een "
-                                                            "participant die een oplossing "
-                                                            "afneemt."},
-    }, required=[], description="Dezelfde velden als het formulier voor medewerkers. "
-                                "Fouten komen terug als 422 met `errors` per veld."),
+    "NewPackage": _object(NEW_PACKAGE_FIELDS, required=[],
+                          description="Dezelfde velden als het formulier voor medewerkers. "
+                                      "Fouten komen terug als 422 met `errors` per veld."),
+    "PackageEdit": _object({
+        name: schema for name, schema in NEW_PACKAGE_FIELDS.items()
+        if name not in ORGANISATION_FIELDS
+    }, required=[], description="De velden van een nieuw pakket behalve de organisatie; "
+                                "wat ontbreekt, blijft zoals het is. `solutions` vervangt "
+                                "alle oplossingen."),
     "SendRequest": _object({"provider": {"type": "string", "examples": ["manual"],
                                          "description": "Ondertekendienst; standaard die "
                                                         "uit de instellingen."}},
@@ -253,6 +265,14 @@ SCHEMAS: dict = {
         "contact": _ref("Person"), "signatory": _ref("Signatory"),
         "second_signatory": _nullable(_ref("Person")),
         "council": _nullable(_ref("Council")),
+        "actions": _object({
+            "allowed": {"type": "array", "items": ACTION},
+            "refused": {"type": "object", "propertyNames": ACTION,
+                        "additionalProperties": STRING,
+                        "description": "Per actie die nu niet kan: waarom niet."},
+        }, description="Wat nu kan volgens de regels van Tekenklaar, en waarom de rest niet. "
+                       "`wijzigen` is PATCH op het pakket; een actie die niet kan, geeft 409 "
+                       "met dezelfde reden."),
         "participant_warning_acknowledged": {"type": "boolean"},
         "needs_council": {"type": "boolean"},
         "council_deadline": NDATE, "college_decision_on": NDATE,
@@ -447,6 +467,25 @@ def _build() -> dict:
                                   "verloop", operation_id="getPackage",
                                   responses={"200": _json("Package", "Het pakket."),
                                              "404": NOT_FOUND}),
+                "patch": _operation(
+                    "Een pakket wijzigen vóór het verzenden", operation_id="editPackage",
+                    description="Alleen in de status `concept` of `klaar` (zie `actions`). "
+                                "Het pakket wordt opnieuw samengesteld volgens de regels; in "
+                                "`klaar` worden de documenten opnieuw gemaakt (eerdere versies "
+                                "blijven bewaard). Het verloop zegt wat er is gewijzigd en door "
+                                "wie. Een wijziging die een regel breekt (een participant "
+                                "zonder besproken waarschuwing, een ingangsdatum in het "
+                                "verleden) geeft 422 en verandert niets.",
+                    body={"required": True,
+                          "content": {JSON: {"schema": _ref("PackageEdit")}}},
+                    responses={
+                        "200": _json("Package", "Het gewijzigde pakket (of ongewijzigd, als "
+                                                "de gegevens al zo waren)."),
+                        "404": NOT_FOUND,
+                        "409": _problem_response("Het pakket kan in deze status niet worden "
+                                                 "gewijzigd; `detail` zegt waarom."),
+                        **body_errors,
+                    }),
             },
             "/packages/{package_id}/documents/{document_id}/{variant}": {
                 "parameters": [

@@ -15,18 +15,13 @@ from flask import request
 from flask import url_for
 
 from app.domain.states import PackageState
+from app.domain.states import SignerState
 from app.runtime import runtime
 from app.store.models import Document
 from app.store.models import Package
 
 VARIANTS = ("docx", "pdf", "signed")
-SIGNER_LABELS = {
-    "wachtend": "Wacht op zijn of haar beurt",
-    "uitgenodigd": "Uitgenodigd",
-    "bekeken": "Heeft de documenten bekeken",
-    "ondertekend": "Heeft ondertekend",
-    "geweigerd": "Heeft geweigerd",
-}
+SIGNER_LABELS = {state.value: state.label for state in SignerState}
 
 
 def money(value: Decimal | None) -> str | None:
@@ -104,6 +99,7 @@ def package_detail(package: Package) -> dict:
         "second_signatory": (_person(package.second_signatory)
                              if package.second_signatory is not None else None),
         "council": _council(package) if package.needs_council else None,
+        "actions": _actions(package),
         "participant_warning_acknowledged": package.participant_warning_acknowledged,
         "needs_council": package.needs_council,
         "council_deadline": day(package.council_deadline),
@@ -199,6 +195,16 @@ def _signatory(package: Package) -> dict:
             "sha256": package.volmacht_sha256},
     })
     return result
+
+
+def _actions(package: Package) -> dict:
+    """What may happen next by the one rule: the allowed actions, and why each other is not."""
+    from app.domain.lifecycle import Action
+    from app.services.lifecycle import refusals
+
+    refused = refusals(package)
+    return {"allowed": sorted(a.value for a in Action if a not in refused),
+            "refused": {a.value: reason for a, reason in sorted(refused.items())}}
 
 
 def _council(package: Package) -> dict:

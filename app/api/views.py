@@ -44,6 +44,7 @@ from app.domain.states import PackageState
 from app.extensions import db
 from app.extensions import limiter
 from app.services.intake import MAX_SOLUTION_ROWS
+from app.services.intake import ORGANISATION_FIELDS
 from app.services.intake import TOO_MANY_ROWS
 from app.ratelimits import api_limit
 from app.store.models import Document
@@ -403,6 +404,46 @@ def list_packages():
 def get_package(package_id: int):
     """One package with its documents, signers, fees and timeline."""
     return jsonify(package_detail(_package_or_404(package_id)))
+
+
+@bp.patch("/packages/<int:package_id>")
+def edit_package(package_id: int):
+    """Change a package before it is sent (concept, klaar): the fields of a new package except
+    the organisation; a field left out stays as it is, `solutions` replaces them all."""
+    from app.domain.municipalities import load_municipalities
+    from app.domain.rules import RuleError
+    from app.runtime import runtime
+    from app.services.editing import edit_package as edit
+    from app.services.editing import fields_of
+    from app.services.intake import IntakeError
+    from app.services.intake import parse_new_package
+
+    body = _json_body()
+    package = _package_or_404(package_id)
+    fixed = sorted(set(body) & set(ORGANISATION_FIELDS))
+    if fixed:
+        raise Problem("ongeldige-invoer", "De organisatie van een pakket kan niet worden "
+                      "gewijzigd.", errors={name: "De organisatie van een pakket kan niet "
+                                            "worden gewijzigd." for name in fixed})
+    given = _flatten_package_body(body)
+    flat = fields_of(package)
+    if "solutions" in body:
+        flat = {k: v for k, v in flat.items() if not k.startswith("solutions-")}
+    flat.update(given)
+    settings, reference = runtime().settings, runtime().reference
+    try:
+        new = parse_new_package(flat, load_municipalities(settings.data_dir),
+                                set(reference.solutions))
+    except IntakeError as exc:
+        raise Problem("ongeldige-invoer", "Niet alle velden zijn goed ingevuld.",
+                      errors={_api_field(k): v for k, v in exc.errors.items()}) from None
+    try:
+        result = _call(lambda: edit(package_id, new, _actor()))
+    except RuleError as exc:
+        db.session.rollback()
+        errors = {_api_field(exc.field): exc.message} if exc.field else None
+        raise Problem("ongeldige-invoer", exc.message, errors=errors) from None
+    return jsonify(package_detail(result.package))
 
 
 @bp.get("/packages/<int:package_id>/documents/<int:document_id>/<variant>")

@@ -99,3 +99,58 @@ def is_stale(current: PackageState, target: PackageState) -> bool:
     now = SIGNING_PROGRESS.get(current)
     then = SIGNING_PROGRESS.get(target)
     return now is not None and then is not None and then <= now
+
+
+class SignerState(enum.StrEnum):
+    """Where one signer is in signing; provider events never lower it (see RANK)."""
+
+    WACHTEND = "wachtend"
+    UITGENODIGD = "uitgenodigd"
+    BEKEKEN = "bekeken"
+    ONDERTEKEND = "ondertekend"
+    GEWEIGERD = "geweigerd"
+
+    @property
+    def label(self) -> str:
+        return SIGNER_LABELS[self]
+
+    @property
+    def rank(self) -> int:
+        return list(SignerState).index(self)
+
+    @property
+    def is_done(self) -> bool:
+        return self in {SignerState.ONDERTEKEND, SignerState.GEWEIGERD}
+
+
+SIGNER_LABELS = {
+    SignerState.WACHTEND: "Wacht op zijn of haar beurt",
+    SignerState.UITGENODIGD: "Uitgenodigd",
+    SignerState.BEKEKEN: "Heeft de documenten bekeken",
+    SignerState.ONDERTEKEND: "Heeft ondertekend",
+    SignerState.GEWEIGERD: "Heeft geweigerd",
+}
+
+
+class MailState(enum.StrEnum):
+    """An outgoing mail: waiting (or retrying), sent, or given up."""
+
+    WACHTEND = "wachtend"
+    VERZONDEN = "verzonden"
+    MISLUKT = "mislukt"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class BulkItemState(enum.StrEnum):
+    """One organisation in a bulk run: still to do, done (package made/sent), or failed."""
+
+    WACHTEND = "wachtend"
+    KLAAR = "klaar"
+    MISLUKT = "mislukt"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()

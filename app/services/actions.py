@@ -15,12 +15,14 @@ import datetime as dt
 
 import sqlalchemy as sa
 
+from app.domain.lifecycle import Action
 from app.domain.states import PackageState
 from app.extensions import db
 from app.jobs import enqueue
 from app.jobs import job_name
 from app.runtime import runtime
 from app.services.errors import ServiceError
+from app.services.lifecycle import require
 from app.services.packages import get_package
 from app.store.models import BulkItem
 from app.store.models import BulkRun
@@ -45,17 +47,14 @@ def queued() -> bool:
 def request_documents(package_id: int, actor: str) -> Package:
     """Make the package's documents as a job; return the package (made, or as it is now).
 
-    Raises NotFound, or ServiceError when the documents cannot be made now (the package was
-    sent, or they are already queued). Inline, a job that raised is raised here as a
+    Raises NotFound, ActionRefused when the one rule refuses (the package was sent), or
+    ServiceError when they are already queued. Inline, a job that raised is raised here as a
     ServiceError; a failed conversion leaves the package `mislukt` with the reason.
     """
-    from app.services.documents import MAKEABLE
-    from app.services.documents import NOT_MAKEABLE
     from app.services.documents import make_documents
 
     package = get_package(package_id)
-    if PackageState(package.state) not in MAKEABLE or package.envelope_id:
-        raise ServiceError(NOT_MAKEABLE)
+    require(package, Action.DOCUMENTS)
     _refuse_if_pending(package_id, make_documents,
                        "De documenten van dit pakket staan al in de wachtrij om te worden "
                        "gemaakt. Vernieuw de pagina over een ogenblik om het resultaat te zien.")

@@ -14,12 +14,17 @@ import sqlalchemy as sa
 
 from app.domain.organisations import Involvement
 from app.domain.organisations import Person
+from app.domain.lifecycle import SENDABLE
+from app.domain.lifecycle import Action
 from app.domain.rules import RuleError
+from app.domain.states import BulkItemState
+from app.domain.states import PackageState as S
 from app.domain.rules import SolutionRequest
 from app.extensions import db
 from app.jobs import enqueue
 from app.services.errors import ServiceError
 from app.services.intake import NewPackage
+from app.services.lifecycle import allowed_actions
 from app.services.packages import signatory_capacity
 from app.services.packages import volmacht_of
 from app.store.models import Agreement
@@ -101,7 +106,7 @@ def make_bulk_item(item_id: int, offer: dict) -> None:
     from app.services.sending import send_package
 
     item = db.session.get(BulkItem, item_id)
-    if item is None or item.state == "klaar":
+    if item is None or item.state == BulkItemState.KLAAR:
         return
     actor = f"bulk:{item.bulk_id}"
     try:
@@ -111,32 +116,32 @@ def make_bulk_item(item_id: int, offer: dict) -> None:
             item.package_id = package.id
             db.session.commit()
         package = get_package(item.package_id)
-        if package.state in {"concept", "mislukt"} and not package.envelope_id:
+        if package.state in {S.CONCEPT, S.MISLUKT} and not package.envelope_id:
             package = make_documents(package.id, actor)
-            if package.state == "mislukt":
+            if package.state == S.MISLUKT:
                 raise ServiceError(package.last_error or "Documenten maken is mislukt.")
-        if offer.get("send", True) and package.state in {"klaar", "besluit_genomen", "mislukt"}:
+        if offer.get("send", True) and package.state in SENDABLE:
             if package.needs_council and package.college_decision_on is None:
                 from app.services.council import start_council_procedure
 
-                if package.state == "klaar":
+                if Action.COUNCIL_START in allowed_actions(package):
                     start_council_procedure(package.id, actor)
             else:
                 package = send_package(package.id, offer.get("provider"), actor)
-                if package.state == "mislukt":
+                if package.state == S.MISLUKT:
                     raise ServiceError(package.last_error or "Verzenden is mislukt.")
     except (ServiceError, RuleError) as exc:
         db.session.rollback()
         _fail(item_id, exc.message)
         return
     item = db.session.get(BulkItem, item_id)
-    item.state, item.error = "klaar", None
+    item.state, item.error = BulkItemState.KLAAR.value, None
     db.session.commit()
 
 
 def _fail(item_id: int, reason: str) -> None:
     item = db.session.get(BulkItem, item_id)
-    item.state, item.error = "mislukt", reason
+    item.state, item.error = BulkItemState.MISLUKT.value, reason
     db.session.commit()
 
 

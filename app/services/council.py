@@ -30,18 +30,19 @@ from app.domain.council import CouncilStep
 from app.domain.council import check_decision
 from app.domain.council import check_reaction
 from app.domain.council import check_sent
-from app.domain.council import next_steps
 from app.domain.council import raad_deadline
 from app.domain.council import reminder_due_on
 from app.domain.council import unchanged_or_refuse
 from app.domain.formatting import format_date
 from app.domain.rules import DocumentKind
+from app.domain.lifecycle import Action
 from app.domain.states import PackageState
 from app.extensions import db
 from app.runtime import runtime
 from app.services import mailing
 from app.services import timeline
 from app.services.errors import ServiceError
+from app.services.lifecycle import require
 from app.services.packages import council_record
 from app.services.packages import get_package
 from app.store.models import Package
@@ -58,13 +59,12 @@ WAITING = PackageState.WACHT_OP_RAAD.value
 
 
 def council_steps(package: Package) -> frozenset[CouncilStep]:
-    """The raad steps that may be recorded for the package now (the rule pages and API ask)."""
-    if not package.needs_council:
-        return frozenset()
-    steps = next_steps(council_record(package), package.state == WAITING)
-    if CouncilStep.START in steps and package.state != PackageState.KLAAR.value:
-        return frozenset()  # documents first; a sent or ended package has no raad step
-    return steps
+    """The raad steps that may be recorded for the package now (the one rule's answer)."""
+    from app.domain.lifecycle import COUNCIL_ACTIONS
+    from app.services.lifecycle import allowed_actions
+
+    actions = allowed_actions(package)
+    return frozenset(step for step, action in COUNCIL_ACTIONS.items() if action in actions)
 
 
 def start_council_procedure(package_id: int, actor: str, today: dt.date | None = None) -> Package:
@@ -78,8 +78,7 @@ def start_council_procedure(package_id: int, actor: str, today: dt.date | None =
         raise ServiceError("Dit pakket heeft geen raadsprocedure nodig.")
     if package.council_started_on is not None:
         return package  # twice is harmless
-    if package.state != PackageState.KLAAR.value:
-        raise ServiceError("Maak eerst de documenten; daarna kan de raadsprocedure beginnen.")
+    require(package, Action.COUNCIL_START)
     documents = _documents(package, DocumentKind.RAADSBRIEF, DocumentKind.ONTWERPBESLUIT)
     if not all(d.docx_key and d.pdf_key for d in documents):
         raise ServiceError("De raadsbrief en het ontwerpbesluit zijn nog niet gemaakt. Maak "
@@ -110,7 +109,7 @@ def record_sent_to_raad(package_id: int, sent_on: dt.date, actor: str,
         if unchanged_or_refuse("De datum waarop het ontwerpbesluit naar de raad ging",
                                record.sent_on, sent_on):
             return package
-        _require_waiting(package)
+        require(package, Action.COUNCIL_SENT)
         check_sent(record, sent_on, today)
     except CouncilError as exc:
         raise ServiceError(exc.message, exc.field) from None
@@ -147,7 +146,7 @@ def record_council_reaction(package_id: int, reaction: CouncilReaction, reaction
                                (record.reaction, record.reaction_on, record.reaction_text),
                                (reaction, reaction_on, text)):
             return package
-        _require_waiting(package)
+        require(package, Action.COUNCIL_REACTION)
         check_reaction(record, reaction, reaction_on, text, today)
     except CouncilError as exc:
         raise ServiceError(exc.message, exc.field) from None
@@ -202,7 +201,7 @@ def record_college_decision(package_id: int, decided_on: dt.date, decision_refer
                                (record.decided_on, record.decision_reference),
                                (decided_on, reference)):
             return package
-        _require_waiting(package)
+        require(package, Action.COUNCIL_DECISION)
         check_decision(record, decided_on, today, starts)
     except CouncilError as exc:
         raise ServiceError(exc.message, exc.field) from None
@@ -226,8 +225,7 @@ def store_volmacht(package_id: int, data: bytes, filename: str | None, actor: st
     Raises ServiceError when the signer has no volmacht or the file is not a PDF.
     """
     package = get_package(package_id)
-    if package.volmacht_on is None:
-        raise ServiceError("Dit pakket heeft geen ondertekenaar met een volmacht.", "volmacht")
+    require(package, Action.VOLMACHT)
     _check_pdf(data, "volmacht", "Volmacht")
     name = _safe_filename(filename, "volmacht")
     key = f"packages/{package.reference_number}/volmacht/{name}"
@@ -291,14 +289,6 @@ def send_due_council_reminders(today: dt.date | None = None) -> list[int]:
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-def _require_waiting(package: Package) -> None:
-    if package.state != WAITING:
-        if package.council_started_on is None:
-            raise CouncilError("Start eerst de raadsprocedure.")
-        raise CouncilError(f"Een pakket met de status '{PackageState(package.state).label}' "
-                           "wacht niet (meer) op de raad.")
-
 
 def _documents(package: Package, *kinds: DocumentKind) -> list:
     wanted = [kind.value for kind in kinds]

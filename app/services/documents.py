@@ -13,6 +13,7 @@ import io
 import zipfile
 from dataclasses import dataclass
 
+from app.domain.lifecycle import Action
 from app.domain.states import PackageState
 from app.extensions import db
 from app.runtime import runtime
@@ -26,8 +27,6 @@ from app.store.models import DocumentVersion
 from app.store.models import Package
 from app.store.models import utcnow
 
-MAKEABLE = {PackageState.CONCEPT, PackageState.KLAAR, PackageState.MISLUKT}
-NOT_MAKEABLE = "De documenten van een verzonden pakket kunnen niet opnieuw worden gemaakt."
 MIMETYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
@@ -59,17 +58,18 @@ def converter():
 def make_documents(package_id: int, actor: str) -> Package:
     """Render and convert every document of the package; return it (now `klaar`).
 
-    Raises ServiceError when the package has been sent already. A failed conversion is not
+    Raises ActionRefused when the one rule refuses (the package has been sent already). A failed conversion is not
     raised: the package moves to `mislukt` with the reason, and the DOCX files made are kept.
     """
     from app.documents import ConversionError
     from app.documents import RenderError
     from app.documents import make_package_documents
 
+    from app.services.lifecycle import require
+
     package = get_package(package_id)
     state = PackageState(package.state)
-    if state not in MAKEABLE or package.envelope_id:
-        raise ServiceError(NOT_MAKEABLE)
+    require(package, Action.DOCUMENTS)
     from app.services.templates import templates_for
 
     now = utcnow()

@@ -37,6 +37,9 @@ SOLUTION_FIELD = re.compile(r"^solutions-(\d{1,6})-(code|start)$")
 MAX_SOLUTION_ROWS = 40
 TOO_MANY_ROWS = f"Oplossingen: gebruik hoogstens {MAX_SOLUTION_ROWS} regels."
 TRUE = {"1", "true", "on", "yes", "ja", "y"}
+# The fields that name the organisation: set when a package is made, never changed by an edit.
+ORGANISATION_FIELDS = ("organisation_id", "org_kind", "cbs_code", "org_name", "org_kvk",
+                       "org_oin", "org_street", "org_postcode", "org_city")
 
 
 class IntakeError(ValueError):
@@ -151,6 +154,54 @@ def parse_new_package(data: Mapping[str, str], municipalities: Mapping[str, Muni
         raise IntakeError(errors)
     return NewPackage(organisation_id, organisation, involvement, contact, signatory,
                       solutions, acknowledged, capacity, volmacht, second)
+
+
+def parse_organisation_details(data: Mapping[str, str],
+                               municipalities: Mapping[str, Municipality]) -> OrganisationInput:
+    """The organisation's own fields (org_kind, cbs_code or org_name, org_kvk, org_oin and the
+    address), checked as for a new package; raise IntakeError listing every wrong field."""
+    errors: dict[str, str] = {}
+
+    def check(field, fn, *args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except v.InputError as exc:
+            errors.setdefault(exc.field or field, exc.message)
+            return None
+
+    organisation = _organisation(data, municipalities, check, errors)
+    if errors or organisation is None:
+        raise IntakeError(errors or {"org_name": "Naam organisatie: vul dit veld in."})
+    return organisation
+
+
+def parse_person(data: Mapping[str, str], prefix: str, label: str,
+                 phone_required: bool = False) -> Person:
+    """One person from `<prefix>_name`, `_function`, `_email` and `_phone`;
+    raise IntakeError listing every wrong field. `label`: "contactpersoon", "ondertekenaar"."""
+    errors: dict[str, str] = {}
+
+    def check(field, fn, *args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except v.InputError as exc:
+            errors.setdefault(exc.field or field, exc.message)
+            return None
+
+    person = Person(
+        name=check(f"{prefix}_name", v.clean_text, data.get(f"{prefix}_name"),
+                   f"{prefix}_name", f"Naam {label}"),
+        function=check(f"{prefix}_function", v.clean_text, data.get(f"{prefix}_function"),
+                       f"{prefix}_function", f"Functie {label}"),
+        email=check(f"{prefix}_email", v.clean_email, data.get(f"{prefix}_email"),
+                    f"{prefix}_email", f"E-mailadres {label}"),
+        phone=(check(f"{prefix}_phone", v.clean_phone, data.get(f"{prefix}_phone"),
+                     f"{prefix}_phone", f"Telefoon {label}") or ""
+               if phone_required or (data.get(f"{prefix}_phone") or "").strip() else ""),
+    )
+    if errors:
+        raise IntakeError(errors)
+    return person
 
 
 def _volmacht(data, check, errors) -> Volmacht | None:

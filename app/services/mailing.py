@@ -37,6 +37,8 @@ from app.mail.links import link_valid_until
 from app.mail.links import make_link
 from app.runtime import runtime
 from app.services import timeline
+from app.domain.states import MailState
+from app.domain.states import SignerState
 from app.services.errors import NotFound
 from app.services.errors import ServiceError
 from app.store.files import StoreError
@@ -46,10 +48,10 @@ from app.store.models import utcnow
 
 log = logging.getLogger(__name__)
 
-WAITING = "wachtend"
-SENT = "verzonden"
-FAILED = "mislukt"
-STATE_LABELS = {WAITING: "Wachtend", SENT: "Verzonden", FAILED: "Mislukt"}
+WAITING = MailState.WACHTEND.value
+SENT = MailState.VERZONDEN.value
+FAILED = MailState.MISLUKT.value
+STATE_LABELS = {state: state.label for state in MailState}
 MAX_ATTEMPTS = 8
 MAX_DELAY = dt.timedelta(hours=1)
 
@@ -114,7 +116,7 @@ def queue_reminder(package: Package) -> list[OutgoingMail]:
     and the organisation has nothing to do). The caller commits.
     """
     waiting = [s for s in _organisation_signers(package)
-               if s.state not in ("ondertekend", "geweigerd")]
+               if not SignerState(s.state).is_done]
     if not waiting:
         return []
     context = _context(package)

@@ -152,26 +152,50 @@ def _add_organisation(new: NewPackage) -> Organisation:
 
 def _store(new: NewPackage, organisation: Organisation, plan: PackagePlan,
            actor: str) -> Package:
-    reference = runtime().reference
     if new.organisation is not None:  # keep the address as typed most recently
         organisation.street = new.organisation.address.street
         organisation.postcode = new.organisation.address.postcode
         organisation.city = new.organisation.address.city
-    contact = _person(organisation, new.contact)
-    signatory = _person(organisation, new.signatory)
-    second = _person(organisation, new.second_signatory) if new.second_signatory else None
     package = Package(
         reference_number=f"concept-{dt.datetime.now().timestamp()}",
-        organisation=organisation, involvement=new.involvement.value,
-        state=PackageState.CONCEPT.value, contact=contact, signatory=signatory,
-        second_signatory=second,
-        participant_warning_acknowledged=new.participant_warning_acknowledged,
-        needs_council=plan.needs_council,
-        skipped=[{"kind": s.kind.value, "reason": s.reason, "solution": s.solution_code}
-                 for s in plan.skipped],
-        warnings=list(plan.warnings), total=plan.total, created_by=actor,
-    )
+        organisation=organisation, state=PackageState.CONCEPT.value, created_by=actor)
     db.session.add(package)
+    store_plan(package, new, plan)
+    db.session.flush()
+    package.reference_number = f"NVSI-{package.created_at.year}-{package.id:04d}"
+    timeline.record(
+        package, actor, "aangemaakt",
+        f"Pakket aangemaakt met {len(plan.documents)} documenten"
+        + (f" (totaal per jaar {_money(plan.total)})" if plan.fees else "") + ".",
+        documents=[d.kind.value for d in plan.documents],
+        skipped=[s.kind.value for s in plan.skipped],
+    )
+    return package
+
+
+def store_plan(package: Package, new: NewPackage, plan: PackagePlan) -> list[str]:
+    """Give the package what `new` asks and the rules planned: people, involvement,
+    solutions with their fees, planned documents and signers (the organisation's first, then
+    the NVSI board). A document planned before keeps its row and its versions; one no longer
+    planned is removed. Return the Dutch labels of the removed documents. No commit."""
+    reference = runtime().reference
+    organisation = package.organisation
+    package.involvement = new.involvement.value
+    with db.session.no_autoflush:  # a new package has no people yet: not flushed before
+        package.contact = _person(organisation, new.contact)
+        package.signatory = signatory = _person(organisation, new.signatory)
+        package.second_signatory = second = (_person(organisation, new.second_signatory)
+                                             if new.second_signatory else None)
+    package.participant_warning_acknowledged = new.participant_warning_acknowledged
+    package.needs_council = plan.needs_council
+    package.skipped = [{"kind": s.kind.value, "reason": s.reason, "solution": s.solution_code}
+                       for s in plan.skipped]
+    package.warnings = list(plan.warnings)
+    package.total = plan.total
+    if package.solutions or package.signers:  # an edit: rows go before their places are reused
+        package.solutions.clear()
+        package.signers.clear()
+        db.session.flush()
     fees = {fee.solution_code: fee for fee in plan.fees}
     for position, item in enumerate(new.solutions):
         fee = fees.get(item.code)
@@ -184,15 +208,25 @@ def _store(new: NewPackage, organisation: Organisation, plan: PackagePlan,
             surcharge_rate=fee and fee.surcharge_rate, alv_decision=fee and fee.alv_decision,
             total=fee and fee.total,
         ))
+    existing = {(d.kind, d.solution_code): d for d in package.documents}
+    removed = []
     for position, planned in enumerate(plan.documents):
         title = planned.kind.title
         if planned.solution_code:
             title = f"{title}: {reference.solution(planned.solution_code).name}"
-        package.documents.append(Document(
-            position=position, kind=planned.kind.value, solution_code=planned.solution_code,
-            start_date=planned.start, title=title, reason=planned.reason,
-            signed_required=planned.kind.is_signed,
-        ))
+        document = existing.pop((planned.kind.value, planned.solution_code), None)
+        if document is None:
+            document = Document(kind=planned.kind.value, solution_code=planned.solution_code)
+            package.documents.append(document)
+        document.position, document.start_date, document.title = (
+            position, planned.start, title)
+        document.reason, document.signed_required = planned.reason, planned.kind.is_signed
+    for document in existing.values():
+        sha = document.pdf_sha256 or document.docx_sha256
+        removed.append(document.title + (f" (laatste versie SHA-256 {sha[:12]}…)" if sha
+                                         else ""))
+        package.documents.remove(document)
+    package.documents.sort(key=lambda d: d.position)
     package.signers.append(Signer(order=1, party="organisatie", name=signatory.name,
                                   email=signatory.email, role=signatory.function))
     if second is not None:
@@ -202,16 +236,7 @@ def _store(new: NewPackage, organisation: Organisation, plan: PackagePlan,
     for order, member in enumerate(reference.association.board, start=first_board):
         package.signers.append(Signer(order=order, party="nvsi", name=member.name,
                                       email=member.email, role=member.role))
-    db.session.flush()
-    package.reference_number = f"NVSI-{package.created_at.year}-{package.id:04d}"
-    timeline.record(
-        package, actor, "aangemaakt",
-        f"Pakket aangemaakt met {len(plan.documents)} documenten"
-        + (f" (totaal per jaar {_money(plan.total)})" if plan.fees else "") + ".",
-        documents=[d.kind.value for d in plan.documents],
-        skipped=[s.kind.value for s in plan.skipped],
-    )
-    return package
+    return removed
 
 
 def _person(organisation: Organisation, person: Person) -> ContactPerson:

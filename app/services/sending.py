@@ -23,6 +23,9 @@ from io import BytesIO
 
 import sqlalchemy as sa
 
+from app.domain.lifecycle import OUT_FOR_SIGNING
+from app.domain.lifecycle import SENDABLE
+from app.domain.lifecycle import Action
 from app.domain.states import PackageState
 from app.domain.states import TransitionError
 from app.extensions import db
@@ -31,10 +34,10 @@ from app.services import mailing
 from app.services import timeline
 from app.services.callbacks import receive_callback
 from app.services.errors import ServiceError
+from app.services.lifecycle import require
 from app.services.packages import get_package
 from app.services.providers import manual_secret
 from app.services.providers import provider as get_provider
-from app.services.tracking import OUT_FOR_SIGNING
 from app.services.tracking import apply_events
 from app.services.tracking import document_key
 from app.services.tracking import lock_package
@@ -57,7 +60,6 @@ from signing import SigningError
 
 log = logging.getLogger(__name__)
 
-SENDABLE = frozenset({PackageState.KLAAR, PackageState.BESLUIT_GENOMEN, PackageState.MISLUKT})
 SEND_LEASE_SECONDS = 15 * 60  # longer than the envelope-creating call can take with retries
 BUSY = ("Dit pakket wordt op dit moment al verzonden. Vernieuw de pagina over een minuut om "
         "het resultaat te zien.")
@@ -157,7 +159,7 @@ def _send(package_id: int, adapter, name: str, key: str, actor: str,
     package = lock_package(package_id)
     package.envelope_id = envelope_id
     package.send_unknown_at = None
-    if PackageState(package.state) in SENDABLE:
+    if PackageState(package.state) in SENDABLE:  # the rule's states, read again under lock
         mark_sent(package, actor, f"Verzonden voor ondertekening via {provider_label(name)}.")
         queue_mail_delivery(package_id)
     db.session.commit()
@@ -165,24 +167,12 @@ def _send(package_id: int, adapter, name: str, key: str, actor: str,
 
 
 def _check_sendable(package: Package, state: PackageState, name: str) -> None:
-    if state not in SENDABLE:
-        raise ServiceError(f"Een pakket met de status '{state.label}' kan niet worden verzonden.")
-    if not _documents_ready(package):
-        if state is PackageState.MISLUKT:
-            raise ServiceError("Maak eerst de documenten opnieuw.")
-        raise ServiceError("Maak eerst de documenten (pdf) voordat u het pakket verzendt.")
-    if package.needs_council and package.college_decision_on is None:
-        raise ServiceError("Het college moet eerst besluiten, nadat de raad zijn wensen en "
-                           "bedenkingen kenbaar heeft kunnen maken (artikel 160 Gemeentewet). "
-                           "Leg het collegebesluit vast voordat u verzendt.")
+    """Raise ActionRefused when the one rule refuses sending now, or ServiceError (field
+    "provider") when an envelope at another provider is waiting."""
+    require(package, Action.SEND)
     if package.envelope_id and package.provider and package.provider != name:
         raise ServiceError(f"Dit pakket is al aangeboden bij {provider_label(package.provider)}; "
                            "verzend het opnieuw via dezelfde dienst.", "provider")
-
-
-def _documents_ready(package: Package) -> bool:
-    signed = [d for d in package.documents if d.signed_required]
-    return bool(signed) and all(d.pdf_key for d in signed)
 
 
 def _lease_parts(value: str | None) -> tuple[str | None, int | None]:
@@ -267,22 +257,18 @@ def remind_package(package_id: int, actor: str) -> Package:
     """Remind the signers whose turn it is: through the provider where it can, by e-mail for
     signing on paper. Raises ServiceError (not out for signing, provider cannot remind)."""
     package = get_package(package_id)
-    if PackageState(package.state) not in OUT_FOR_SIGNING:
-        raise ServiceError("Alleen een verzonden pakket kan een herinnering krijgen.")
+    require(package, Action.REMIND)
     label = provider_label(package.provider)
     try:
         adapter = get_provider(package.provider)
         if adapter.can_remind:
             adapter.remind(package.envelope_id)
             how = f"via {label}"
-        elif not adapter.can_poll:  # signing on paper: we mail the documents again
+        else:  # signing on paper: we mail the documents again
             if not mailing.queue_reminder(package):
                 raise ServiceError("De organisatie heeft al ondertekend; er is niemand om aan "
                                    "te herinneren.")
             how = "per e-mail"
-        else:
-            raise ServiceError(f"{label} herinnert de ondertekenaars automatisch; een losse "
-                               "herinnering is daar niet mogelijk.")
     except SigningError as exc:
         db.session.rollback()
         raise ServiceError(f"De herinnering is niet verstuurd: {exc.message}") from None
@@ -302,9 +288,7 @@ def cancel_package(package_id: int, reason: str, actor: str) -> Package:
         raise ServiceError("Geef een reden op voor het intrekken.", "reason")
     package = get_package(package_id)
     state = PackageState(package.state)
-    if state.is_final or state is PackageState.ONDERTEKEND:
-        raise TransitionError(f"Een pakket met de status '{state.label}' kan niet meer worden "
-                              "ingetrokken.")
+    require(package, Action.CANCEL)
     _, since = _lease_parts(package.send_key)
     if since is not None and int(time.time()) - since < SEND_LEASE_SECONDS:
         raise ServiceError(BUSY)
@@ -370,14 +354,10 @@ def refresh_package(package_id: int, actor: str) -> Package:
     """Ask the provider for the envelope's state and apply it (for callbacks that never came,
     or to retry archiving). Raises ServiceError when the provider cannot be asked."""
     package = get_package(package_id)
-    if not package.envelope_id:
-        raise ServiceError("Dit pakket is nog niet verzonden.")
+    require(package, Action.REFRESH)
     label = provider_label(package.provider)
     try:
         adapter = get_provider(package.provider)
-        if not adapter.can_poll:
-            raise ServiceError("Bij ondertekenen op papier is er geen status op te vragen; "
-                               "upload de ondertekende scans.")
         envelope_id, provider_name = package.envelope_id, package.provider
         db.session.commit()
         status = adapter.status(envelope_id)
@@ -406,9 +386,7 @@ def upload_signed_scan(package_id: int, document_id: int, pdf: bytes, actor: str
     from signing.providers.manual import ManualProvider
 
     package = get_package(package_id)
-    if package.provider != "manual" or PackageState(package.state) not in OUT_FOR_SIGNING:
-        raise ServiceError("Scans kunnen alleen worden toegevoegd aan een pakket dat op papier "
-                           "wordt ondertekend en is verzonden.")
+    require(package, Action.SCANS)
     document = next((d for d in package.documents if d.id == document_id), None)
     if document is None or not document.signed_required:
         raise ServiceError("Dit document hoort niet bij het pakket of wordt niet ondertekend.",

@@ -19,9 +19,11 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from app.domain.lifecycle import OUT_FOR_SIGNING
 from app.domain.states import FINAL
 from app.domain.states import TRANSITIONS
 from app.domain.states import PackageState
+from app.domain.states import SignerState
 from app.domain.states import is_stale
 from app.extensions import db
 from app.services import mailing
@@ -37,19 +39,18 @@ log = logging.getLogger(__name__)
 
 S = PackageState
 NOT_YET_OUT = frozenset({S.CONCEPT, S.KLAAR, S.WACHT_OP_RAAD, S.BESLUIT_GENOMEN})
-OUT_FOR_SIGNING = frozenset({S.VERZONDEN, S.DEELS_ONDERTEKEND})
 SIGNED_OR_ENDED = FINAL | {S.ONDERTEKEND}
 
-SIGNER_STATES = {  # our signer state for each signer event, with its rank
-    EventKind.SIGNER_NOTIFIED: ("uitgenodigd", 1),
-    EventKind.SIGNER_VIEWED: ("bekeken", 2),
-    EventKind.SIGNER_SIGNED: ("ondertekend", 3),
-    EventKind.SIGNER_DECLINED: ("geweigerd", 4),
+SIGNER_STATES = {  # our signer state for each signer event
+    EventKind.SIGNER_NOTIFIED: SignerState.UITGENODIGD,
+    EventKind.SIGNER_VIEWED: SignerState.BEKEKEN,
+    EventKind.SIGNER_SIGNED: SignerState.ONDERTEKEND,
+    EventKind.SIGNER_DECLINED: SignerState.GEWEIGERD,
 }
-SIGNER_RANK = {"wachtend": 0, **{state: rank for state, rank in SIGNER_STATES.values()}}
-SIGNER_LABELS = {"wachtend": "wacht op zijn beurt", "uitgenodigd": "uitgenodigd",
-                 "bekeken": "heeft de documenten bekeken", "ondertekend": "heeft ondertekend",
-                 "geweigerd": "heeft geweigerd"}
+SIGNER_PHRASES = {  # how the timeline says it: "Burgemeester (organisatie) heeft ondertekend."
+    SignerState.WACHTEND: "wacht op zijn beurt", SignerState.UITGENODIGD: "uitgenodigd",
+    SignerState.BEKEKEN: "heeft de documenten bekeken",
+    SignerState.ONDERTEKEND: "heeft ondertekend", SignerState.GEWEIGERD: "heeft geweigerd"}
 END_STATES = {
     EventKind.DECLINED: (S.GEWEIGERD, "De ondertekening is geweigerd"),
     EventKind.EXPIRED: (S.VERLOPEN, "De ondertekentermijn is verlopen"),
@@ -220,8 +221,8 @@ def mark_sent(package: Package, actor: str, message: str, **details) -> None:
     package.last_error = None
     first = min((s.order for s in package.signers), default=None)
     for signer in package.signers:
-        if signer.order == first and signer.state == "wachtend":
-            signer.state, signer.state_at = "uitgenodigd", now
+        if signer.order == first and signer.state == SignerState.WACHTEND:
+            signer.state, signer.state_at = SignerState.UITGENODIGD.value, now
     timeline.transition(package, S.VERZONDEN, actor, message, provider=package.provider,
                         documents={document_label(d): d.sent_sha256 for d in package.documents
                                    if d.sent_sha256}, **details)
@@ -270,17 +271,17 @@ def _apply_signer(package: Package, event: SigningEvent, actor: str) -> None:
     if signer is None:
         log.warning("signing event for an unknown signer ignored (package %s)", package.id)
         return
-    state, rank = SIGNER_STATES[event.kind]
-    if SIGNER_RANK.get(signer.state, 0) >= rank:
+    state = SIGNER_STATES[event.kind]
+    if SignerState(signer.state).rank >= state.rank:
         return
-    signer.state = state
+    signer.state = state.value
     signer.state_at = _naive(event.occurred_at) or utcnow()
     if event.reason:
         signer.reason = event.reason
     party = "NVSI" if signer.party == "nvsi" else "organisatie"
     timeline.record(package, actor, "ondertekenaar",
-                    f"{signer.role.capitalize()} ({party}) {SIGNER_LABELS[state]}.",
-                    signer=signer.order, signer_state=state)
+                    f"{signer.role.capitalize()} ({party}) {SIGNER_PHRASES[state]}.",
+                    signer=signer.order, signer_state=state.value)
     if event.kind is EventKind.SIGNER_SIGNED:
         _move(package, S.DEELS_ONDERTEKEND, actor, "Het pakket is deels ondertekend.")
 
@@ -290,8 +291,8 @@ def _complete(package: Package, event: SigningEvent, actor: str, outcome: Outcom
         return  # late (already signed or ended): nothing changes
     at = _naive(event.occurred_at) or utcnow()
     for signer in package.signers:
-        if signer.state not in ("geweigerd", "ondertekend"):
-            signer.state, signer.state_at = "ondertekend", at
+        if not SignerState(signer.state).is_done:
+            signer.state, signer.state_at = SignerState.ONDERTEKEND.value, at
     package.signed_at = at
     outcome.signed_now = True
     _move(package, S.ONDERTEKEND, actor,

@@ -16,6 +16,9 @@ from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 
 from app.domain.staff import StaffRole
+from app.domain.states import BulkItemState
+from app.domain.states import MailState
+from app.domain.states import SignerState
 from app.extensions import db
 
 Money = sa.Numeric(12, 2)
@@ -54,6 +57,9 @@ class Organisation(db.Model):
     packages: Mapped[list[Package]] = relationship(
         back_populates="organisation", order_by="Package.created_at.desc()"
     )
+    events: Mapped[list[OrganisationEvent]] = relationship(
+        back_populates="organisation", order_by="OrganisationEvent.id"
+    )
 
 
 class ContactPerson(db.Model):
@@ -68,8 +74,27 @@ class ContactPerson(db.Model):
     email: Mapped[str] = mapped_column(sa.String(320))
     phone: Mapped[str] = mapped_column(sa.String(40), default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # on file as the organisation's "contactpersoon" or "ondertekenaar" (None: only on packages)
+    on_file_as: Mapped[str | None] = mapped_column(sa.String(20))
+    signatory_capacity: Mapped[str | None] = mapped_column(sa.String(20))  # for a signer
+    replaced_at: Mapped[dt.datetime | None]  # no longer on file; packages keep pointing here
 
     organisation: Mapped[Organisation] = relationship(back_populates="contacts")
+
+
+class OrganisationEvent(db.Model):
+    """One change to an organisation's record (details, address, people): who, when, what."""
+
+    __tablename__ = "organisation_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(sa.String(200))
+    message: Mapped[str] = mapped_column(sa.Text)
+    details: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="events")
 
 
 class Agreement(db.Model):
@@ -265,7 +290,7 @@ class Signer(db.Model):
     name: Mapped[str] = mapped_column(sa.String(200))
     email: Mapped[str] = mapped_column(sa.String(320))
     role: Mapped[str] = mapped_column(sa.String(200))
-    state: Mapped[str] = mapped_column(sa.String(20), default="wachtend")
+    state: Mapped[str] = mapped_column(sa.String(20), default=SignerState.WACHTEND.value)
     state_at: Mapped[dt.datetime | None]
     reason: Mapped[str | None] = mapped_column(sa.Text)
 
@@ -339,7 +364,8 @@ class OutgoingMail(db.Model):
     body_text: Mapped[str] = mapped_column(sa.Text)
     body_html: Mapped[str] = mapped_column(sa.Text)
     attachments: Mapped[list] = mapped_column(sa.JSON, default=list)  # [{key, filename, type}]
-    state: Mapped[str] = mapped_column(sa.String(20), default="wachtend", index=True)
+    state: Mapped[str] = mapped_column(sa.String(20), default=MailState.WACHTEND.value,
+                                       index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(sa.Text)
     next_attempt_at: Mapped[dt.datetime | None]
@@ -517,7 +543,7 @@ class BulkItem(db.Model):
     organisation_label: Mapped[str] = mapped_column(sa.String(300))
     organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id"))
     package_id: Mapped[int | None] = mapped_column(sa.ForeignKey("package.id"))
-    state: Mapped[str] = mapped_column(sa.String(20), default="wachtend")  # wachtend/klaar/mislukt
+    state: Mapped[str] = mapped_column(sa.String(20), default=BulkItemState.WACHTEND.value)
     error: Mapped[str | None] = mapped_column(sa.Text)
 
     bulk: Mapped[BulkRun] = relationship(back_populates="items")

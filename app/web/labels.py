@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from app.domain.organisations import Involvement
 from app.domain.organisations import OrgKind
+from app.domain.states import BulkItemState
 from app.domain.states import PackageState
+from app.domain.states import SignerState
 
 AGREEMENT_KINDS = {
     "registratie_lid": "Aanmelding als lid",
@@ -13,17 +15,11 @@ AGREEMENT_KINDS = {
     "gebruiksovereenkomst": "Gebruiksovereenkomst",
 }
 
-SIGNER_STATES = {
-    "wachtend": "Wacht op zijn of haar beurt",
-    "uitgenodigd": "Uitgenodigd",
-    "bekeken": "Heeft de documenten bekeken",
-    "ondertekend": "Heeft ondertekend",
-    "geweigerd": "Heeft geweigerd",
-}
+SIGNER_STATES = {state.value: state.label for state in SignerState}
 
 JOB_STATES = {"wachtend": "Wachtend", "bezig": "Bezig", "klaar": "Klaar", "mislukt": "Mislukt"}
 
-BULK_ITEM_STATES = {"wachtend": "Wachtend", "klaar": "Klaar", "mislukt": "Mislukt"}
+BULK_ITEM_STATES = {state.value: state.label for state in BulkItemState}
 
 PARTIES = {"organisatie": "Organisatie", "nvsi": "NVSI"}
 

@@ -41,11 +41,7 @@ GENERAL = ""  # the key of an error that belongs to no one field
 UNREADABLE = ("Dit bestand kan nu niet worden gelezen. Probeer het later opnieuw; lukt het dan "
               "nog niet, meld het aan de beheerder van Tekenklaar.")
 
-OUT_FOR_SIGNING = {PackageState.VERZONDEN, PackageState.DEELS_ONDERTEKEND}
-SIGNED = {PackageState.ONDERTEKEND, PackageState.GEARCHIVEERD}
 VARIANTS = {"docx": "docx", "pdf": "pdf", "ondertekend": "signed"}
-COUNCIL_ACTIONS = {"start": "raadsprocedure", "naar_raad": "naar_raad",
-                   "reactie": "reactie_raad", "collegebesluit": "collegebesluit"}
 
 
 def _actor() -> str:
@@ -58,11 +54,20 @@ def _actor() -> str:
 @login_required
 def package_new():
     """The empty form for a new package."""
+    from app.services.organisations import get_organisation
+    from app.services.organisations import new_package_start
+
     values = {"form_key": forms.new_form_key()}
+    taken_from = []
     organisation_id = request.args.get("organisatie", "")
     if organisation_id.isdigit():  # "Nieuw pakket" from an organisation's page
         values |= {"org_source": "bestaand", "organisation_id": organisation_id}
-    return _new_form(values)
+        try:  # it starts from what is on file, and says what it took from where
+            start, taken_from = new_package_start(get_organisation(int(organisation_id)))
+            values |= start
+        except NotFound:
+            pass
+    return _new_form(values, taken_from=taken_from)
 
 
 @bp.post("/pakketten/nieuw")
@@ -154,7 +159,8 @@ def _repeated_create(values: dict, key: str):
         status=409)
 
 
-def _new_form(values: dict, errors: dict | None = None, plan=None, status: int = 200):
+def _new_form(values: dict, errors: dict | None = None, plan=None, status: int = 200,
+              taken_from: list[str] | None = None):
     from app.web.queries import known_organisations
 
     settings, reference = runtime().settings, runtime().reference
@@ -164,6 +170,7 @@ def _new_form(values: dict, errors: dict | None = None, plan=None, status: int =
     return render_template(
         "package_new.html",
         values=values,
+        taken_from=taken_from or [],
         errors=errors,
         error_list=forms.ordered_errors(errors),
         anchor=lambda field: forms.anchor(field, sources),
@@ -173,6 +180,94 @@ def _new_form(values: dict, errors: dict | None = None, plan=None, status: int =
         catalogue=reference.solutions,
         org_sources=sources,
         other_kinds=forms.OTHER_KINDS,
+        solution_rows=forms.shown_solution_rows(values),
+        participant_warning=PARTICIPANT_WARNING,
+        signatory_capacities=[(c.value, c.label) for c in SignatoryCapacity],
+    ), status
+
+
+# --- Pakket wijzigen -------------------------------------------------------------------------
+
+@bp.get("/pakketten/<int:package_id>/wijzigen")
+@login_required
+def package_edit(package_id: int):
+    """The package form filled in with the package as it is (concept and klaar only)."""
+    from app.services.editing import fields_of
+
+    package, refused = _editable(package_id)
+    if refused is not None:
+        return refused
+    return _edit_form(package, fields_of(package))
+
+
+@bp.post("/pakketten/<int:package_id>/wijzigen")
+@login_required
+def package_edit_post(package_id: int):
+    """Store the edit: planned again, documents made again, the change on the timeline."""
+    from app.services.editing import edit_package
+
+    package, refused = _editable(package_id)
+    if refused is not None:
+        return refused
+    reference = runtime().reference
+    values = forms.form_values(request.form)
+    values |= {"org_source": "bestaand", "organisation_id": str(package.organisation_id)}
+    try:
+        new = forms.parse_package_form(values, load_municipalities(runtime().settings.data_dir),
+                                       set(reference.solutions))
+        result = edit_package(package_id, new, _actor())
+    except IntakeError as exc:
+        return _edit_form(package, values, exc.errors, status=422)
+    except RuleError as exc:
+        db.session.rollback()
+        message = exc.message
+        if exc.field == "participant_warning_acknowledged":
+            message = ("Participant met oplossingen: vink aan dat u de organisatie op de "
+                       "waarschuwing heeft gewezen.")
+        field = forms.solution_row_field(exc.field, values, set(reference.solutions))
+        return _edit_form(package, values, {field or GENERAL: message}, status=422)
+    except (ServiceError, TransitionError) as exc:
+        db.session.rollback()
+        return _package_page(package_id, {GENERAL: getattr(exc, "message", str(exc))},
+                             status=409)
+    if not result.changes:
+        flash("Er is niets gewijzigd: de gegevens waren al zo.", "info")
+    elif result.remade:
+        flash("Het pakket is gewijzigd en de documenten zijn opnieuw gemaakt.", "success")
+    else:
+        flash("Het pakket is gewijzigd.", "success")
+    return redirect(url_for("web.package_show", package_id=package_id))
+
+
+def _editable(package_id: int):
+    """(package, None) when the one rule lets the package be edited; else (None, the package
+    page with the rule's reason, 409)."""
+    from app.domain.lifecycle import Action
+    from app.services.lifecycle import refusals
+    from app.services.packages import get_package
+
+    try:
+        package = get_package(package_id)
+    except NotFound:
+        abort(404)
+    reason = refusals(package).get(Action.EDIT)
+    if reason:
+        return None, _package_page(package_id, {GENERAL: reason}, status=409)
+    return package, None
+
+
+def _edit_form(package, values: dict, errors: dict | None = None, status: int = 200):
+    reference = runtime().reference
+    errors = errors or {}
+    return render_template(
+        "package_new.html",
+        editing=package,
+        values=values,
+        errors=errors,
+        error_list=forms.ordered_errors(errors),
+        anchor=forms.anchor,
+        plan=None,
+        catalogue=reference.solutions,
         solution_rows=forms.shown_solution_rows(values),
         participant_warning=PARTICIPANT_WARNING,
         signatory_capacities=[(c.value, c.label) for c in SignatoryCapacity],
@@ -258,51 +353,10 @@ def _action_fields(package, actions: set[str]) -> set[str]:
 
 
 def available_actions(package) -> set[str]:
-    """The actions staff can take on the package in its present state."""
-    from app.services.council import council_steps
+    """The actions staff can take on the package now (the one rule, app.domain.lifecycle)."""
+    from app.services.lifecycle import allowed_actions
 
-    state = PackageState(package.state)
-    signed_documents = [d for d in package.documents if d.signed_required]
-    documents_ready = bool(signed_documents) and all(d.pdf_key for d in signed_documents)
-    actions = set()
-    if state is PackageState.CONCEPT or (state is PackageState.MISLUKT and not package.envelope_id):
-        actions.add("documenten")
-    actions |= {COUNCIL_ACTIONS[step] for step in council_steps(package)}
-    if package.volmacht_on is not None and not state.is_final:
-        actions.add("volmacht")
-    if (state is PackageState.BESLUIT_GENOMEN
-            or (state is PackageState.KLAAR and not package.needs_council)
-            or (state is PackageState.MISLUKT and documents_ready
-                and (not package.needs_council or package.college_decision_on))):
-        actions.add("verzenden")
-    if state in OUT_FOR_SIGNING:
-        if can_remind(package.provider):
-            actions.add("herinneren")
-        if package.provider != "manual":
-            actions.add("status")
-        else:
-            actions.add("scans")
-    if not state.is_final and state is not PackageState.ONDERTEKEND:
-        actions.add("intrekken")
-    if state in SIGNED and package.audit_trail_key:
-        actions.add("archief")
-    return actions
-
-
-def can_remind(provider_name: str | None) -> bool:
-    """True when a reminder can go out: the provider reminds on request, or (on paper) we
-    mail the documents again. Not for a provider that reminds by itself or is not set up."""
-    from app.services.providers import provider
-    from signing import SigningError
-
-    if provider_name == "manual":
-        return True
-    if not provider_name:
-        return False
-    try:
-        return bool(provider(provider_name).can_remind)
-    except SigningError:
-        return False
+    return {action.value for action in allowed_actions(package)}
 
 
 def _provider_choices(package) -> list[str]:

@@ -29,13 +29,13 @@ def mails(app) -> int:
         return db.session.query(OutgoingMail).count()
 
 
-def refused(api, app, path: str, json: dict, field: str, *needles: str,
-            check_request: bool = True) -> None:
+def refused(api, app, path: str, json: dict, field: str | None, *needles: str,
+            check_request: bool = True, status: int = 422) -> None:
     package_path = path.rsplit("/council", 1)[0].rsplit("/volmacht", 1)[0]
     before = api.get(package_path).get_json()
     sent_mails = mails(app)
-    body = check_problem(api.post(path, json=json, check_request=check_request), 422)
-    assert field in body["errors"], body
+    body = check_problem(api.post(path, json=json, check_request=check_request), status)
+    assert field is None or field in body["errors"], body
     for needle in needles:
         assert needle in body["detail"], body["detail"]
     after = api.get(package_path).get_json()
@@ -94,9 +94,10 @@ def test_the_api_alone_takes_a_gemeente_from_creation_to_sent(app, api):
     refused(api, app, f"{base}/council/sent-to-raad", {"sent_on": yesterday}, "sent_on",
             "vóór het begin van de raadsprocedure")
     refused(api, app, f"{base}/council/sent-to-raad", {"sent_on": "31-02-2026"}, "sent_on")
+    # a step the one rule does not allow yet: 409 with its reason
     refused(api, app, f"{base}/council/decision",
-            {"decided_on": TODAY.isoformat(), "reference": "B&W 1"}, "decided_on",
-            "artikel 160")
+            {"decided_on": TODAY.isoformat(), "reference": "B&W 1"}, None,
+            "artikel 160", status=409)
     sent = api.post(f"{base}/council/sent-to-raad", json={"sent_on": TODAY.isoformat()})
     assert sent.status_code == 200, sent.get_json()
     council = sent.get_json()["council"]

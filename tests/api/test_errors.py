@@ -15,7 +15,7 @@ def test_unknown_addresses_are_404_problems(api, path):
 
 @pytest.mark.parametrize(("method", "path", "allowed"), [
     ("DELETE", "/api/v1/packages", "GET, HEAD, OPTIONS, POST"),
-    ("PUT", "/api/v1/packages/1", "GET, HEAD, OPTIONS"),
+    ("PUT", "/api/v1/packages/1", "GET, HEAD, OPTIONS, PATCH"),
     ("GET", "/api/v1/packages/1/send", "OPTIONS, POST"),
     ("POST", "/api/v1/openapi.json", "GET, HEAD, OPTIONS"),
 ])
