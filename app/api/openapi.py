@@ -15,6 +15,7 @@ from app.api.problems import TYPE_BASE
 from app.domain.lifecycle import Action
 from app.domain.states import LABELS
 from app.domain.states import PackageState
+from app.domain.states import SignerState
 from app.services.intake import ORGANISATION_FIELDS
 
 JSON = "application/json"
@@ -240,8 +241,7 @@ SCHEMAS: dict = {
         "order": {"type": "integer"}, "party": {"type": "string",
                                                 "enum": ["organisatie", "nvsi"]},
         "name": STRING, "email": STRING, "role": STRING,
-        "state": {"type": "string", "examples": ["wachtend", "uitgenodigd", "bekeken",
-                                                 "ondertekend", "geweigerd"]},
+        "state": {"type": "string", "enum": [s.value for s in SignerState]},
         "state_label": STRING, "state_at": NMOMENT, "reason": NSTRING,
     }),
     "SolutionFee": _object({

@@ -16,6 +16,7 @@ import datetime as dt
 import sqlalchemy as sa
 
 from app.domain.lifecycle import Action
+from app.domain.states import BulkItemState
 from app.domain.states import PackageState
 from app.extensions import db
 from app.jobs import enqueue
@@ -179,7 +180,7 @@ def retry_failed_items(bulk_id: int) -> int:
     run = db.session.get(BulkRun, bulk_id)
     if run is None:
         raise NotFound("Deze bulkopdracht bestaat niet.")
-    failed = [item for item in run.items if item.state == "mislukt"]
+    failed = [item for item in run.items if item.state == BulkItemState.MISLUKT]
     if not failed:
         raise ServiceError("Er zijn geen mislukte organisaties om opnieuw te proberen.")
     offer = bulk_offer_args(bulk_id)
@@ -188,7 +189,7 @@ def retry_failed_items(bulk_id: int) -> int:
                            "nieuwe bulkopdracht.")
     ids = [item.id for item in failed]
     db.session.execute(sa.update(BulkItem).where(BulkItem.id.in_(ids))
-                       .values(state="wachtend", error=None)
+                       .values(state=BulkItemState.WACHTEND.value, error=None)
                        .execution_options(synchronize_session=False))
     db.session.commit()
     for item_id in ids:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from app.domain.formatting import format_date
 from app.domain.rules import PackageRequest
+from app.domain.states import BulkItemState
 from app.domain.states import PackageState
 from app.extensions import db
 from app.services.errors import NotFound
@@ -238,8 +239,8 @@ def _bulk_counts(bulk_ids: list[int]) -> dict[int, dict[str, int]]:
 
 
 def _summary(run: BulkRun, counts: dict[str, int]) -> BulkSummary:
-    return BulkSummary(run, counts.get("klaar", 0), counts.get("mislukt", 0),
-                       counts.get("wachtend", 0))
+    return BulkSummary(run, counts.get(BulkItemState.KLAAR, 0),
+                       counts.get(BulkItemState.MISLUKT, 0), counts.get(BulkItemState.WACHTEND, 0))
 
 
 BULK_RUNS_PER_PAGE = 25
