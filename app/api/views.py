@@ -266,6 +266,22 @@ def _flatten_package_body(body: dict) -> dict[str, str]:
     return flat
 
 
+def _parse_package(flat: dict[str, str]):
+    """The checked NewPackage from flat fields; Problem (422) naming every wrong field."""
+    from app.domain.municipalities import load_municipalities
+    from app.runtime import runtime
+    from app.services.intake import IntakeError
+    from app.services.intake import parse_new_package
+
+    settings, reference = runtime().settings, runtime().reference
+    try:
+        return parse_new_package(flat, load_municipalities(settings.data_dir),
+                                 set(reference.solutions))
+    except IntakeError as exc:
+        raise Problem("ongeldige-invoer", "Niet alle velden zijn goed ingevuld.",
+                      errors={_api_field(k): v for k, v in exc.errors.items()}) from None
+
+
 def _api_field(field: str) -> str:
     """The form field name `solutions-0-code` as the API body names it: `solutions[0].code`."""
     if field.startswith("solutions-"):
@@ -298,12 +314,8 @@ def _service_problem(exc: Exception) -> Problem:
 @bp.post("/packages")
 def create_package():
     """Make a package (state concept) from the same fields as the staff form."""
-    from app.domain.municipalities import load_municipalities
     from app.domain.rules import RuleError
-    from app.runtime import runtime
     from app.services.errors import NotFound
-    from app.services.intake import IntakeError
-    from app.services.intake import parse_new_package
     from app.services.packages import create_package as create
 
     from sqlalchemy.exc import IntegrityError
@@ -323,13 +335,7 @@ def create_package():
         if earlier is not None:
             return _repeated(earlier, digest)
     flat = _flatten_package_body(body)
-    settings, reference = runtime().settings, runtime().reference
-    try:
-        new = parse_new_package(flat, load_municipalities(settings.data_dir),
-                                set(reference.solutions))
-    except IntakeError as exc:
-        raise Problem("ongeldige-invoer", "Niet alle velden zijn goed ingevuld.",
-                      errors={_api_field(k): v for k, v in exc.errors.items()}) from None
+    new = _parse_package(flat)
     try:
         package = create(new, actor=_actor(), idempotency_key=key, request_sha256=digest)
     except IntegrityError:  # the same key, made by a concurrent request a moment ago
@@ -410,13 +416,9 @@ def get_package(package_id: int):
 def edit_package(package_id: int):
     """Change a package before it is sent (concept, klaar): the fields of a new package except
     the organisation; a field left out stays as it is, `solutions` replaces them all."""
-    from app.domain.municipalities import load_municipalities
     from app.domain.rules import RuleError
-    from app.runtime import runtime
     from app.services.editing import edit_package as edit
     from app.services.editing import fields_of
-    from app.services.intake import IntakeError
-    from app.services.intake import parse_new_package
 
     body = _json_body()
     package = _package_or_404(package_id)
@@ -430,13 +432,7 @@ def edit_package(package_id: int):
     if "solutions" in body:
         flat = {k: v for k, v in flat.items() if not k.startswith("solutions-")}
     flat.update(given)
-    settings, reference = runtime().settings, runtime().reference
-    try:
-        new = parse_new_package(flat, load_municipalities(settings.data_dir),
-                                set(reference.solutions))
-    except IntakeError as exc:
-        raise Problem("ongeldige-invoer", "Niet alle velden zijn goed ingevuld.",
-                      errors={_api_field(k): v for k, v in exc.errors.items()}) from None
+    new = _parse_package(flat)
     try:
         result = _call(lambda: edit(package_id, new, _actor()))
     except RuleError as exc:

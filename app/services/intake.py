@@ -78,13 +78,7 @@ def parse_new_package(data: Mapping[str, str], municipalities: Mapping[str, Muni
                       solution_codes: set[str]) -> NewPackage:
     """Check every field; return a NewPackage or raise IntakeError listing all mistakes."""
     errors: dict[str, str] = {}
-
-    def check(field, fn, *args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except v.InputError as exc:
-            errors.setdefault(exc.field or field, exc.message)
-            return None
+    check = _checker(errors)
 
     organisation_id = None
     organisation = None
@@ -161,13 +155,7 @@ def parse_organisation_details(data: Mapping[str, str],
     """The organisation's own fields (org_kind, cbs_code or org_name, org_kvk, org_oin and the
     address), checked as for a new package; raise IntakeError listing every wrong field."""
     errors: dict[str, str] = {}
-
-    def check(field, fn, *args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except v.InputError as exc:
-            errors.setdefault(exc.field or field, exc.message)
-            return None
+    check = _checker(errors)
 
     organisation = _organisation(data, municipalities, check, errors)
     if errors or organisation is None:
@@ -180,13 +168,7 @@ def parse_person(data: Mapping[str, str], prefix: str, label: str,
     """One person from `<prefix>_name`, `_function`, `_email` and `_phone`;
     raise IntakeError listing every wrong field. `label`: "contactpersoon", "ondertekenaar"."""
     errors: dict[str, str] = {}
-
-    def check(field, fn, *args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except v.InputError as exc:
-            errors.setdefault(exc.field or field, exc.message)
-            return None
+    check = _checker(errors)
 
     person = Person(
         name=check(f"{prefix}_name", v.clean_text, data.get(f"{prefix}_name"),
@@ -202,6 +184,19 @@ def parse_person(data: Mapping[str, str], prefix: str, label: str,
     if errors:
         raise IntakeError(errors)
     return person
+
+
+def _checker(errors: dict[str, str]):
+    """A `check(field, fn, *args)`: fn's result, or None with its InputError in `errors`."""
+
+    def check(field, fn, *args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except v.InputError as exc:
+            errors.setdefault(exc.field or field, exc.message)
+            return None
+
+    return check
 
 
 def _volmacht(data, check, errors) -> Volmacht | None:

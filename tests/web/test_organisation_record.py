@@ -49,6 +49,7 @@ def test_edit_the_details_and_address_with_history(staff, app):
     assert response.status_code == 302
     page = text(staff.get(f"/organisaties/{organisation_id}"))
     assert "<h1>Stichting De Brug Nijmegen</h1>" in page and "Waalkade 12" in page
+    assert "<title>Stichting De Brug Nijmegen · Tekenklaar NVSI</title>" in page
     history = page.split('id="geschiedenis"')[1]
     assert "Adres: Brugstraat 7, 6511 AB Nijmegen wordt Waalkade 12, 6511 XR Nijmegen." in history
     assert "Naam: Stichting De Brug wordt Stichting De Brug Nijmegen." in history
