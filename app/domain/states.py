@@ -154,3 +154,24 @@ class BulkItemState(enum.StrEnum):
     @property
     def label(self) -> str:
         return self.value.capitalize()
+
+
+class AgreementKind(enum.StrEnum):
+    """An agreement an organisation has on file (signed), the rules read it as `OnFile`."""
+
+    REGISTRATIE_LID = "registratie_lid"
+    REGISTRATIE_PARTICIPANT = "registratie_participant"
+    VERWERKERSOVEREENKOMST = "verwerkersovereenkomst"
+    GEBRUIKSOVEREENKOMST = "gebruiksovereenkomst"
+
+    @property
+    def label(self) -> str:
+        return AGREEMENT_LABELS[self]
+
+
+AGREEMENT_LABELS = {
+    AgreementKind.REGISTRATIE_LID: "Aanmelding als lid",
+    AgreementKind.REGISTRATIE_PARTICIPANT: "Aanmelding als participant",
+    AgreementKind.VERWERKERSOVEREENKOMST: "Verwerkersovereenkomst",
+    AgreementKind.GEBRUIKSOVEREENKOMST: "Gebruiksovereenkomst",
+}

@@ -8,6 +8,7 @@ import logging
 
 from app.domain.formatting import format_datetime
 from app.domain.rules import DocumentKind
+from app.domain.states import AgreementKind
 from app.domain.states import PackageState
 from app.extensions import db
 from app.runtime import runtime
@@ -28,11 +29,11 @@ from signing import SigningError
 log = logging.getLogger(__name__)
 
 AGREEMENT_KINDS = {
-    DocumentKind.AANMELDING_GEMEENTE_LID: "registratie_lid",
-    DocumentKind.AANMELDING_ORGANISATIE_LID: "registratie_lid",
-    DocumentKind.AANMELDING_PARTICIPANT: "registratie_participant",
-    DocumentKind.VERWERKERSOVEREENKOMST: "verwerkersovereenkomst",
-    DocumentKind.GEBRUIKSOVEREENKOMST: "gebruiksovereenkomst",
+    DocumentKind.AANMELDING_GEMEENTE_LID: AgreementKind.REGISTRATIE_LID.value,
+    DocumentKind.AANMELDING_ORGANISATIE_LID: AgreementKind.REGISTRATIE_LID.value,
+    DocumentKind.AANMELDING_PARTICIPANT: AgreementKind.REGISTRATIE_PARTICIPANT.value,
+    DocumentKind.VERWERKERSOVEREENKOMST: AgreementKind.VERWERKERSOVEREENKOMST.value,
+    DocumentKind.GEBRUIKSOVEREENKOMST: AgreementKind.GEBRUIKSOVEREENKOMST.value,
 }
 
 

@@ -17,6 +17,7 @@ from app.domain.organisations import Person
 from app.domain.lifecycle import SENDABLE
 from app.domain.lifecycle import Action
 from app.domain.rules import RuleError
+from app.domain.states import AgreementKind
 from app.domain.states import BulkItemState
 from app.domain.states import PackageState as S
 from app.domain.rules import SolutionRequest
@@ -47,7 +48,7 @@ class BulkOffer:
 
 def select_not_members(kind: str = "gemeente") -> list[int]:
     """Ids of the organisations of `kind` without a membership on file."""
-    members = sa.select(Agreement.organisation_id).where(Agreement.kind == "registratie_lid")
+    members = sa.select(Agreement.organisation_id).where(Agreement.kind == AgreementKind.REGISTRATIE_LID.value)
     return list(db.session.scalars(
         sa.select(Organisation.id).where(Organisation.kind == kind,
                                          Organisation.id.not_in(members))
@@ -57,7 +58,7 @@ def select_not_members(kind: str = "gemeente") -> list[int]:
 def select_users_of(solution_code: str) -> list[int]:
     """Ids of the organisations with a gebruiksovereenkomst for the solution on file."""
     return list(db.session.scalars(
-        sa.select(Agreement.organisation_id).where(Agreement.kind == "gebruiksovereenkomst",
+        sa.select(Agreement.organisation_id).where(Agreement.kind == AgreementKind.GEBRUIKSOVEREENKOMST.value,
                                                    Agreement.solution_code == solution_code)
         .distinct()))
 

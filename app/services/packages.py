@@ -18,6 +18,7 @@ from app.domain.rules import OnFile
 from app.domain.rules import PackagePlan
 from app.domain.rules import PackageRequest
 from app.domain.rules import plan_package
+from app.domain.states import AgreementKind
 from app.domain.states import PackageState
 from app.extensions import db
 from app.runtime import runtime
@@ -33,11 +34,11 @@ from app.store.models import PackageSolution
 from app.store.models import Signer
 
 REGISTRATION_AGREEMENT = {
-    Involvement.LID: "registratie_lid",
-    Involvement.PARTICIPANT: "registratie_participant",
+    Involvement.LID: AgreementKind.REGISTRATIE_LID,
+    Involvement.PARTICIPANT: AgreementKind.REGISTRATIE_PARTICIPANT,
 }
-VWO_AGREEMENT = "verwerkersovereenkomst"
-GEBRUIK_AGREEMENT = "gebruiksovereenkomst"
+VWO_AGREEMENT = AgreementKind.VERWERKERSOVEREENKOMST
+GEBRUIK_AGREEMENT = AgreementKind.GEBRUIKSOVEREENKOMST
 
 
 def on_file_for(agreements: Iterable[Agreement]) -> OnFile:

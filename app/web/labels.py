@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from app.domain.organisations import Involvement
 from app.domain.organisations import OrgKind
+from app.domain.states import AgreementKind
 from app.domain.states import BulkItemState
 from app.domain.states import PackageState
 from app.domain.states import SignerState
 
-AGREEMENT_KINDS = {
-    "registratie_lid": "Aanmelding als lid",
-    "registratie_participant": "Aanmelding als participant",
-    "verwerkersovereenkomst": "Verwerkersovereenkomst",
-    "gebruiksovereenkomst": "Gebruiksovereenkomst",
-}
+AGREEMENT_KINDS = {kind.value: kind.label for kind in AgreementKind}
 
 SIGNER_STATES = {state.value: state.label for state in SignerState}
 

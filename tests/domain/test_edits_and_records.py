@@ -23,6 +23,7 @@ from app.domain.rules import OnFile
 from app.domain.rules import RuleError
 from app.domain.rules import SolutionRequest
 from app.domain.signatory import SignatoryCapacity
+from app.domain.states import AgreementKind
 from app.domain.states import BulkItemState
 from app.domain.states import MailState
 from app.domain.states import SignerState
@@ -108,3 +109,6 @@ def test_stored_states_are_enums_with_the_stored_values():
     assert [s.value for s in MailState] == ["wachtend", "verzonden", "mislukt"]
     assert [s.label for s in BulkItemState] == ["Wachtend", "Klaar", "Mislukt"]
     assert SignerState("ondertekend") == "ondertekend"  # compares with the stored string
+    assert [k.value for k in AgreementKind] == ["registratie_lid", "registratie_participant",
+                                                "verwerkersovereenkomst", "gebruiksovereenkomst"]
+    assert AgreementKind.REGISTRATIE_LID.label == "Aanmelding als lid"
