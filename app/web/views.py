@@ -25,6 +25,8 @@ from flask_login import logout_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from app.domain.organisations import OrgKind
+from app.domain.states import PackageState
 from app.extensions import limiter
 from app.extensions import login as login_manager
 from app.ratelimits import login_limit
@@ -185,16 +187,23 @@ def logout():
 @bp.get("/")
 @login_required
 def index():
-    """Overzicht: what needs attention, then the packages grouped by state."""
-    from app.web.queries import overview
+    """Overzicht: what staff must do now, what waits on others, and every package found by
+    search and filters (a page at a time)."""
+    from app.web.dashboard import dashboard
+    from app.web.dashboard import known_providers
+    from app.web.dashboard import parse_filters
+    from app.web.dashboard import search
     from app.web.queries import page_number
 
     settings = runtime().settings
+    providers = known_providers()
+    filters = parse_filters(request.args, providers)
     return render_template(
         "index.html",
-        overview=overview(dt.date.today(), settings.overdue_signature_days,
-                          page_number(request.args.get("pagina"))),
-        overdue_days=settings.overdue_signature_days,
+        board=dashboard(dt.date.today(), settings.overdue_signature_days),
+        filters=filters, providers=providers,
+        found=search(filters, page_number(request.args.get("pagina"))),
+        states=list(PackageState), kinds=list(OrgKind),
     )
 
 
