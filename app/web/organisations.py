@@ -160,3 +160,69 @@ def _edit_page(organisation, values: dict, errors: dict | None = None, status: i
         "organisation_edit.html", organisation=organisation, values=values, errors=errors,
         error_list=forms.ordered_errors(errors), anchor=forms.anchor,
         signatory_capacities=[(c.value, c.label) for c in SignatoryCapacity]), status
+
+
+# --- the field at a glance ---------------------------------------------------------------------
+
+EXPORTS = {
+    "csv": ("text/csv; charset=utf-8", "to_csv"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "to_xlsx"),
+}
+
+
+def _field_selection():
+    from app.domain.municipalities import load_municipalities
+    from app.web import field
+
+    settings = runtime().settings
+    rows = field.field_rows(load_municipalities(settings.data_dir))
+    chosen = {"soort": request.args.get("soort", ""), "lidmaatschap":
+              request.args.get("lidmaatschap", ""),
+              "q": " ".join((request.args.get("q") or "").split())[:200]}
+    if chosen["soort"] not in ("gemeente", "overig"):
+        chosen["soort"] = ""
+    if chosen["lidmaatschap"] not in field.MEMBERSHIP_LABELS:
+        chosen["lidmaatschap"] = ""
+    solutions = {code: solution.name for code, solution
+                 in runtime().reference.solutions.items()}
+    selected = field.select(rows, chosen["soort"], chosen["lidmaatschap"], chosen["q"])
+    return rows, selected, chosen, solutions
+
+
+@bp.get("/gemeenten")
+@login_required
+def field_overview():
+    """Every gemeente and other organisation: membership, agreements per solution, open
+    packages and their stage, totals (a page at a time), with the export links."""
+    from app.web import field
+    from app.web.queries import Page
+    from app.web.queries import page_number
+
+    rows, selected, chosen, solutions = _field_selection()
+    number = page_number(request.args.get("pagina"))
+    start = (number - 1) * field.ROWS_PER_PAGE
+    page = Page(selected[start:start + field.ROWS_PER_PAGE], number, field.ROWS_PER_PAGE,
+                len(selected))
+    return render_template("field.html", page=page, chosen=chosen, solutions=solutions,
+                           totals=field.totals(rows, list(solutions)),
+                           args={k: v for k, v in chosen.items() if v},
+                           memberships=field.MEMBERSHIP_LABELS)
+
+
+@bp.get("/gemeenten.<any(csv, xlsx):extension>")
+@login_required
+def field_export(extension: str):
+    """The rows the page shows (same filters, every page) as CSV or XLSX."""
+    import datetime as dt
+    import io
+
+    from flask import send_file
+
+    from app.web import field
+
+    _, selected, _, solutions = _field_selection()
+    mimetype, writer = EXPORTS[extension]
+    data = getattr(field, writer)(selected, solutions)
+    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True,
+                     download_name=f"tekenklaar-organisaties-{dt.date.today():%Y-%m-%d}."
+                                   f"{extension}")
