@@ -66,10 +66,14 @@ def involvement(code: str) -> str:
 
 
 PROVIDERS = {
-    "manual": "Op papier: de ondertekenaars krijgen de PDF's per e-mail en u voegt de scans toe",
-    "signhost": "Signhost (elektronisch ondertekenen)",
-    "validsign": "ValidSign (elektronisch ondertekenen)",
+    "manual": "Op papier (scans toevoegen)",
+    "signhost": "Signhost (elektronisch)",
+    "validsign": "ValidSign (elektronisch)",
 }
+# Short enough for a choice on a phone; the hint beside it says what each one means.
+PROVIDER_HINT = ("Op papier: de ondertekenaars krijgen de PDF's per e-mail en u voegt de "
+                 "scans toe. Elektronisch: de ondertekenaars krijgen een uitnodiging van de "
+                 "dienst en ondertekenen online.")
 
 
 def provider(code: str | None) -> str:

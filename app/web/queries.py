@@ -5,17 +5,14 @@ State changes go through the services; these only gather what a page shows.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from app.domain.formatting import format_date
 from app.domain.rules import PackageRequest
 from app.domain.states import BulkItemState
-from app.domain.states import PackageState
 from app.extensions import db
 from app.services.errors import NotFound
 from app.store.models import BulkItem
@@ -23,39 +20,6 @@ from app.store.models import BulkRun
 from app.store.models import JobRun
 from app.store.models import Organisation
 from app.store.models import Package
-from app.store.models import utcnow
-
-# The order in which the overview shows its groups: the way a package goes, then the ends.
-STATE_ORDER = (
-    PackageState.MISLUKT,
-    PackageState.CONCEPT,
-    PackageState.KLAAR,
-    PackageState.WACHT_OP_RAAD,
-    PackageState.BESLUIT_GENOMEN,
-    PackageState.VERZONDEN,
-    PackageState.DEELS_ONDERTEKEND,
-    PackageState.ONDERTEKEND,
-    PackageState.GEARCHIVEERD,
-    PackageState.GEWEIGERD,
-    PackageState.VERLOPEN,
-    PackageState.INGETROKKEN,
-)
-OUT_FOR_SIGNING = (PackageState.VERZONDEN.value, PackageState.DEELS_ONDERTEKEND.value)
-
-
-@dataclass(frozen=True)
-class Attention:
-    """A package staff should look at, and why (Dutch)."""
-
-    package: Package
-    reason: str
-
-
-@dataclass(frozen=True)
-class StateGroup:
-    state: PackageState
-    packages: list[Package]  # those on this page
-    total: int = 0  # in every page
 
 
 @dataclass(frozen=True)
@@ -93,72 +57,6 @@ def _page(query, number: int, per_page: int) -> Page:
                                                                      .subquery()))
     items = db.session.scalars(query.offset((number - 1) * per_page).limit(per_page)).all()
     return Page(list(items), number, per_page, total or 0)
-
-
-@dataclass(frozen=True)
-class Overview:
-    attention: list[Attention]
-    groups: list[StateGroup]
-    count: int
-    page: Page | None = None
-
-
-OVERVIEW_PER_PAGE = 100
-ATTENTION_MAX = 100
-
-
-def overview(today: dt.date, overdue_days: int, page: int = 1) -> Overview:
-    """Packages grouped by state (newest first, OVERVIEW_PER_PAGE a page) and the ones that
-    need attention (at most ATTENTION_MAX, found by the database, not by reading every row).
-
-    Attention: the raad's deadline has passed while the package waits for the College; the
-    signatures have been outstanding for more than `overdue_days` days; a send or a
-    conversion failed.
-    """
-    listed = _page(sa.select(Package).options(selectinload(Package.organisation))
-                   .order_by(Package.created_at.desc(), Package.id.desc()),
-                   page, OVERVIEW_PER_PAGE)
-    totals = dict(db.session.execute(
-        sa.select(Package.state, sa.func.count(Package.id)).group_by(Package.state)).all())
-    by_state: dict[str, list[Package]] = {}
-    for package in listed.items:
-        by_state.setdefault(package.state, []).append(package)
-    groups = [StateGroup(state, by_state.get(state.value, []), totals[state.value])
-              for state in STATE_ORDER if totals.get(state.value)]
-
-    overdue_before = utcnow() - dt.timedelta(days=overdue_days)
-    candidates = db.session.scalars(
-        sa.select(Package).options(selectinload(Package.organisation))
-        .where(sa.or_(
-            Package.state == PackageState.MISLUKT.value,
-            sa.and_(Package.state == PackageState.WACHT_OP_RAAD.value,
-                    sa.or_(Package.council_deadline < today, Package.attention.is_not(None))),
-            sa.and_(Package.state.in_(OUT_FOR_SIGNING), Package.sent_at < overdue_before)))
-        .order_by(Package.created_at.desc(), Package.id.desc()).limit(ATTENTION_MAX)).all()
-    attention = []
-    for package in candidates:
-        reason = _needs_attention(package, today, overdue_before, overdue_days)
-        if reason:
-            attention.append(Attention(package, reason))
-    return Overview(attention, groups, listed.total, listed)
-
-
-def _needs_attention(package: Package, today: dt.date, overdue_before: dt.datetime,
-                     overdue_days: int) -> str | None:
-    if package.state == PackageState.MISLUKT.value:
-        return package.last_error or "Er ging iets mis; kijk in de tijdlijn van het pakket."
-    if package.attention and package.state == PackageState.WACHT_OP_RAAD.value:
-        return package.attention
-    if (package.state == PackageState.WACHT_OP_RAAD.value and package.council_deadline
-            and package.council_deadline < today):
-        return (f"De termijn van de raad liep tot en met {format_date(package.council_deadline)}. "
-                "Leg het collegebesluit vast zodra het college heeft besloten.")
-    if (package.state in OUT_FOR_SIGNING and package.sent_at
-            and package.sent_at < overdue_before):
-        return (f"Verzonden op {format_date(package.sent_at.date())}: na meer dan "
-                f"{overdue_days} dagen zijn nog niet alle handtekeningen binnen. Stuur een "
-                "herinnering of vraag de status op.")
-    return None
 
 
 ORGANISATIONS_PER_PAGE = 100

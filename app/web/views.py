@@ -110,6 +110,14 @@ for _name, _label in FILTERS.items():
     bp.add_app_template_filter(_label, _name)
 
 
+@bp.app_context_processor
+def labels():
+    """Texts several pages share."""
+    from app.web.labels import PROVIDER_HINT
+
+    return {"provider_hint": PROVIDER_HINT}
+
+
 @bp.app_template_filter("procent")
 def percentage_filter(value) -> str:
     """A Decimal as a Dutch percentage: 12,5%."""

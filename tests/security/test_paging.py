@@ -13,13 +13,18 @@ from tests.web.support import text
 
 
 def test_the_overview_shows_one_page_with_the_right_totals(app, staff, monkeypatch):
-    monkeypatch.setattr(queries, "OVERVIEW_PER_PAGE", 2)
+    from app.web import dashboard
+
+    monkeypatch.setattr(dashboard, "PACKAGES_PER_PAGE", 2)
+    monkeypatch.setattr(dashboard, "LIST_MAX", 2)
     ids = [make_package(app) for _ in range(3)]
     first = text(staff.get("/"))
-    assert "Concept <span class=\"count\">(3)</span>" in first  # the total, not this page's
-    assert len(set(re.findall(r'href="/pakketten/(\d+)"', first))) == 2
+    assert "Nu doen <span class=\"count\">(3)</span>" in first  # the total, not the shown
+    assert "De eerste 2 van 3" in first
+    listed = first.split('id="gevonden"')[1]
+    assert len(set(re.findall(r'href="/pakketten/(\d+)"', listed))) == 2
     assert "Pagina 1 van 2 (3 in totaal)" in first
-    second = text(staff.get("/?pagina=2"))
+    second = text(staff.get("/?pagina=2")).split('id="gevonden"')[1]
     assert set(re.findall(r'href="/pakketten/(\d+)"', second)) == {str(ids[0])}
     assert staff.get("/?pagina=abc").status_code == 200
     assert staff.get("/?pagina=99999999999999999999").status_code == 200

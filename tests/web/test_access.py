@@ -160,7 +160,7 @@ def test_server_error_page_in_dutch(staff, app, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("kapot")
 
-    monkeypatch.setattr("app.web.queries.overview", broken)
+    monkeypatch.setattr("app.web.dashboard.dashboard", broken)
     app.testing = False
     app.config["PROPAGATE_EXCEPTIONS"] = False
     response = staff.get("/")
