@@ -141,7 +141,7 @@ def revoke_token_command(token: str) -> None:
     count = revoke_tokens_named(token)
     if not count:
         raise click.ClickException("Er is geen actief token met deze naam.")
-    click.echo(f"{count} token(s) ingetrokken.")
+    click.echo(f"{count} {'token' if count == 1 else 'tokens'} ingetrokken.")
 
 
 @mail.command("deliver")

@@ -214,7 +214,7 @@ def plan_package(
             skipped.append(
                 SkippedDocument(
                     DocumentKind.VERWERKERSOVEREENKOMST,
-                    "Uw verwerkersovereenkomst van "
+                    "De verwerkersovereenkomst van "
                     f"{format_date(on_file.verwerkersovereenkomst_on)} blijft van kracht.",
                 )
             )

@@ -124,7 +124,7 @@ class SignerState(enum.StrEnum):
 
 
 SIGNER_LABELS = {
-    SignerState.WACHTEND: "Wacht op zijn of haar beurt",
+    SignerState.WACHTEND: "Nog niet aan de beurt",
     SignerState.UITGENODIGD: "Uitgenodigd",
     SignerState.BEKEKEN: "Heeft de documenten bekeken",
     SignerState.ONDERTEKEND: "Heeft ondertekend",

@@ -137,7 +137,7 @@ def _send(package_id: int, adapter, name: str, key: str, actor: str,
     def store_envelope(envelope_id: str) -> None:
         package.envelope_id = envelope_id
         timeline.record(package, actor, "envelop",
-                        f"Envelop aangemaakt bij {provider_label(name)}.", envelope=envelope_id)
+                        f"Ondertekenverzoek klaargezet bij {provider_label(name)}.", envelope=envelope_id)
         db.session.commit()
 
     if found:

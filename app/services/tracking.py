@@ -306,7 +306,7 @@ def _failed(package: Package, event: SigningEvent, actor: str) -> None:
     """The provider gave up on the envelope: the package is `mislukt` and a new send makes a
     new envelope (the old one is kept in the timeline)."""
     reason = (event.reason or "").strip()
-    text = ("De ondertekendienst meldt een fout met de envelop"
+    text = ("De ondertekendienst meldt een fout met het ondertekenverzoek"
             + (f": {reason}" if reason else "."))
     current = PackageState(package.state)
     if S.MISLUKT not in TRANSITIONS[current]:

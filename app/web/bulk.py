@@ -228,5 +228,6 @@ def bulk_retry(bulk_id: int):
         db.session.rollback()
         flash(exc.message, "error")
         return redirect(url_for("web.bulk_show", bulk_id=bulk_id))
-    flash(f"{count} organisatie(s) worden opnieuw geprobeerd.", "success")
+    flash("1 organisatie wordt opnieuw geprobeerd." if count == 1
+          else f"{count} organisaties worden opnieuw geprobeerd.", "success")
     return redirect(url_for("web.bulk_show", bulk_id=bulk_id))

@@ -80,6 +80,32 @@ def provider(code: str | None) -> str:
     return PROVIDERS.get(code or "", code or "")
 
 
+# Who did something, in the timeline: the stored actor ids in words.
+ACTORS = {
+    "systeem": "Tekenklaar (automatisch)",
+    "demo": "Voorbeeldgegevens",
+    "signhost": "Signhost (ondertekendienst)",
+    "validsign": "ValidSign (ondertekendienst)",
+    "manual": "Ondertekening op papier",
+}
+
+
+def actor(code: str | None, staff_names: dict[str, str] | None = None) -> str:
+    """An actor id as a person reads it: a staff member's name for their e-mail address,
+    "Bulkopdracht 3" for "bulk:3", "API-koppeling 'crm'" for "api:crm"."""
+    code = code or ""
+    if staff_names and code.lower() in staff_names:
+        return staff_names[code.lower()]
+    if code in ACTORS:
+        return ACTORS[code]
+    kind, _, rest = code.partition(":")
+    if kind == "bulk" and rest:
+        return f"Bulkopdracht {rest}"
+    if kind == "api" and rest:
+        return f"API-koppeling '{rest}'"
+    return code
+
+
 FILTERS = {
     "overeenkomst": agreement_kind,
     "ondertekenaarstatus": signer_state,
@@ -90,4 +116,5 @@ FILTERS = {
     "ondertekendienst": provider,
     "taakstatus": job_state,
     "bulkstatus": bulk_item_state,
+    "actor": actor,
 }

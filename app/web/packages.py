@@ -287,6 +287,7 @@ def _package_page(package_id: int, errors: dict | None = None, status: int = 200
     from app.services.packages import get_package
     from app.services.packages import plan_of
     from app.web.queries import jobs_for
+    from app.web.queries import staff_names
 
     try:
         package = get_package(package_id)
@@ -305,6 +306,7 @@ def _package_page(package_id: int, errors: dict | None = None, status: int = 200
         providers=_provider_choices(package) if "verzenden" in actions else [],
         default_provider=package.provider or runtime().settings.signing_provider,
         events=sorted(package.events, key=lambda e: (e.at, e.id), reverse=True),
+        staff_names=staff_names({e.actor for e in package.events} | {package.created_by}),
         jobs=jobs_for(package.id),
         errors=errors,
         error_list=forms.ordered_errors(errors),

@@ -83,6 +83,17 @@ def known_organisations() -> list[Organisation]:
     return list(db.session.scalars(sa.select(Organisation).order_by(Organisation.name)).all())
 
 
+def staff_names(actors) -> dict[str, str]:
+    """The names of the staff members among these actor ids (e-mail addresses), by address."""
+    from app.store.models import User
+
+    addresses = {a.lower() for a in actors if a and "@" in a}
+    if not addresses:
+        return {}
+    return {user.email.lower(): user.name for user in db.session.scalars(
+        sa.select(User).where(sa.func.lower(User.email).in_(addresses)))}
+
+
 def jobs_for(package_id: int, limit: int = 10) -> list[JobRun]:
     """The package's latest background jobs (documents, sending, archiving, mail), newest first."""
     return list(db.session.scalars(

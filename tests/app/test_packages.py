@@ -80,7 +80,7 @@ def test_agreements_on_file_are_skipped_with_the_reason(app):
         assert [d.kind for d in package.documents] == ["aanbiedingsbrief",
                                                        "gebruiksovereenkomst"]
         reasons = [s["reason"] for s in package.skipped]
-        assert "Uw verwerkersovereenkomst van 3 maart 2025 blijft van kracht." in reasons
+        assert "De verwerkersovereenkomst van 3 maart 2025 blijft van kracht." in reasons
         facts = facts_for(package)
         assert facts.on_file.verwerkersovereenkomst_on == dt.date(2025, 3, 3)
         assert [d.kind.value for d in facts.plan.documents] == [

@@ -103,7 +103,7 @@ def test_aanbiedingsbrief_says_why_a_document_is_not_there(renderer):
     package = scenarios()["lid-met-vwo-en-contract"]
     text = render(renderer, package, K.AANBIEDINGSBRIEF)
     contains(text, "Wat zit er niet in dit pakket",
-             "Uw verwerkersovereenkomst van 3 maart 2025 blijft van kracht.",
+             "De verwerkersovereenkomst van 3 maart 2025 blijft van kracht.",
              "De gebruiksovereenkomst voor Schuldenradar van 3 maart 2025 blijft van kracht.",
              "De organisatie is al lid sinds 1 mei 2024.")
     assert "raad" not in text.lower().replace("algemene ledenvergadering", "")

@@ -137,7 +137,7 @@ def expected_plan(kind, involvement, asked, on_file: OnFile) -> dict:
     if new:
         if on_file.verwerkersovereenkomst_on:
             skipped.append(
-                (VWO, None, "Uw verwerkersovereenkomst van 3 maart 2025 blijft van kracht.")
+                (VWO, None, "De verwerkersovereenkomst van 3 maart 2025 blijft van kracht.")
             )
         else:
             documents.append((VWO, None))
@@ -285,7 +285,7 @@ def test_skipped_reasons_spelled_out(reference):
     reasons = {(s.kind, s.solution_code): s.reason for s in plan.skipped}
     assert reasons == {
         (BIJLAGE_1, None): "De organisatie is al lid sinds 14 mei 2024.",
-        (VWO, None): "Uw verwerkersovereenkomst van 3 maart 2025 blijft van kracht.",
+        (VWO, None): "De verwerkersovereenkomst van 3 maart 2025 blijft van kracht.",
         (GO, "wijkteamdossier"):
             "De gebruiksovereenkomst voor Wijkteamdossier van 2 februari 2026 blijft van kracht.",
     }

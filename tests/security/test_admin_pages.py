@@ -131,7 +131,7 @@ def test_the_cli_revokes_a_token_by_name(app, runner):
     with app.app_context():
         secret = create_token("Ledenadministratie")
     result = runner.invoke(args=["tokens", "revoke", "Ledenadministratie"])
-    assert result.exit_code == 0 and "1 token(s) ingetrokken." in result.output
+    assert result.exit_code == 0 and "1 token ingetrokken." in result.output
     response = app.test_client().get("/api/v1/packages",
                                      headers={"Authorization": f"Bearer {secret}"})
     assert response.status_code == 401

@@ -353,7 +353,7 @@ def test_retry_the_failed_organisations(staff, app, monkeypatch):
     assert response.status_code == 302
     wait_for_background_jobs(app)
     page = text(staff.get(f"/bulk/{bulk_id}"))
-    assert "1 organisatie(s) worden opnieuw geprobeerd." in page
+    assert "1 organisatie wordt opnieuw geprobeerd." in page
     assert "1 van 1 klaar, 0 mislukt." in page
     response = post(staff, f"/bulk/{bulk_id}/opnieuw")
     assert "Er zijn geen mislukte organisaties" in text(staff.get(response.headers["Location"]))

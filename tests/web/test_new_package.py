@@ -105,7 +105,7 @@ def test_preview_shows_what_is_skipped_and_why(staff, app):
     page = text(submit(staff, GEMEENTE_LID))
     preview = page.split('id="voorbeeld"')[1].split("<form")[0]
     assert "De organisatie is al lid sinds 15 april 2024." in preview
-    assert "Uw verwerkersovereenkomst van 3 maart 2025 blijft van kracht." in preview
+    assert "De verwerkersovereenkomst van 3 maart 2025 blijft van kracht." in preview
     assert "De gebruiksovereenkomst voor Schuldenradar van 3 maart 2025 blijft van kracht." in preview
     assert "€ 10.113,75" in preview and "€ 6.216,19" not in preview
     assert "Documenten die het pakket krijgt (2)" in preview

@@ -88,7 +88,7 @@ def test_skipped_documents_are_listed_with_their_reason(staff, app):
     page = text(staff.get(f"/pakketten/{package_id}"))
     skipped = page.split('id="overgeslagen"')[1].split("</section>")[0]
     assert "Verwerkersovereenkomst" in skipped
-    assert "Uw verwerkersovereenkomst van 3 maart 2025 blijft van kracht." in skipped
+    assert "De verwerkersovereenkomst van 3 maart 2025 blijft van kracht." in skipped
 
 
 def test_make_documents_then_download_docx_and_pdf(staff, app, monkeypatch):
@@ -370,3 +370,28 @@ def test_a_file_missing_from_the_store_is_an_error_on_the_package_page(staff, ap
     assert response.status_code == 503
     assert "Dit bestand kan nu niet worden gelezen." in page
     assert "<h1>Pakket " in page
+
+
+def test_the_timeline_names_who_did_it(staff, app):
+    """Actor ids become names: the staff member, a bulk run, the API, Tekenklaar itself."""
+    from app.services import timeline
+    from tests.web.support import STAFF_EMAIL
+    from tests.web.support import STAFF_NAME
+
+    package_id = make_package(app, actor=STAFF_EMAIL.upper())
+    with app.app_context():
+        package = package_of(app, package_id)
+        for actor in ("systeem", "bulk:7", "api:crm", "demo", "signhost", "iemand@elders.nl"):
+            timeline.record(package, actor, "notitie", f"Door {actor}.")
+        db.session.commit()
+    page = text(staff.get(f"/pakketten/{package_id}"))
+    when = re.findall(r'<div class="when">[^<]*· ([^<]*)</div>', page)
+    assert set(when) == {STAFF_NAME, "Tekenklaar (automatisch)", "Bulkopdracht 7",
+                         "API-koppeling 'crm'", "Voorbeeldgegevens",
+                         "Signhost (ondertekendienst)", "iemand@elders.nl"}
+    assert f"door {STAFF_NAME}</dd>" in page
+
+
+def test_signers_not_yet_at_their_turn(staff, app):
+    page = text(staff.get(f"/pakketten/{make_package(app)}"))
+    assert "Nog niet aan de beurt" in page and "zijn of haar" not in page
