@@ -202,20 +202,33 @@ def clean_reference(value: str | None, field: str = "reference", label: str = "K
 
 
 DUTCH_DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+DUTCH_DATE_IN_WORDS = re.compile(r"^(\d{1,2})\.?\s+([a-z]+)\.?\s+(\d{4})$")
+MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+          "september", "oktober", "november", "december")
+# The month by its name or the usual short forms (jan, feb, mrt, sept, ...).
+MONTH_NUMBERS = {name: n for n, name in enumerate(MONTHS, 1)} | {
+    name[:3]: n for n, name in enumerate(MONTHS, 1)} | {"mrt": 3, "sept": 9}
 
 
 def clean_date(value: str | None, field: str = "date", label: str = "Datum"):
-    """A date typed as 31-12-2026 (or 2026-12-31, as a date picker sends it)."""
+    """A date typed as 31-12-2026, as 31 december 2026 (or 31 dec 2026), or 2026-12-31 (as a
+    date picker sends it)."""
     import datetime as dt
 
-    text = (value or "").strip()
+    text = " ".join((value or "").split())
     if not text:
         raise InputError(field, label, "vul een datum in, bijvoorbeeld 01-01-2027.")
+    words = DUTCH_DATE_IN_WORDS.match(text.lower())
+    if words and words[2] not in MONTH_NUMBERS:
+        raise InputError(field, label, f"'{words[2]}' is geen maand; schrijf bijvoorbeeld "
+                         "1 januari 2027 of 01-01-2027.")
     try:
         match = DUTCH_DATE.match(text)
         if match:
             return dt.date(int(match[3]), int(match[2]), int(match[1]))
+        if words:
+            return dt.date(int(words[3]), MONTH_NUMBERS[words[2]], int(words[1]))
         return dt.date.fromisoformat(text)
     except ValueError:
         raise InputError(field, label, "dit is geen geldige datum; gebruik dd-mm-jjjj, "
-                         "bijvoorbeeld 01-01-2027.") from None
+                         "bijvoorbeeld 01-01-2027, of 1 januari 2027.") from None

@@ -33,6 +33,7 @@ from app.services.errors import ServiceError
 from app.services.intake import IntakeError
 from app.web import forms
 from app.store.files import StoreError
+from app.web.views import CONTENT_SECURITY_POLICY
 from app.web.views import bp
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,10 @@ VARIANTS = {"docx": "docx", "pdf": "pdf", "ondertekend": "signed"}
 
 def _actor() -> str:
     return current_user.email
+
+
+# The form's few lines of script (static/new-package.js) are the only script on any page.
+FORM_CSP = CONTENT_SECURITY_POLICY.replace("script-src 'none'", "script-src 'self'")
 
 
 # --- Nieuw pakket ----------------------------------------------------------------------------
@@ -162,6 +167,7 @@ def _repeated_create(values: dict, key: str):
 def _new_form(values: dict, errors: dict | None = None, plan=None, status: int = 200,
               taken_from: list[str] | None = None):
     from app.web.queries import known_organisations
+    from app.web.queries import members
 
     settings, reference = runtime().settings, runtime().reference
     errors = errors or {}
@@ -183,7 +189,8 @@ def _new_form(values: dict, errors: dict | None = None, plan=None, status: int =
         solution_rows=forms.shown_solution_rows(values),
         participant_warning=PARTICIPANT_WARNING,
         signatory_capacities=[(c.value, c.label) for c in SignatoryCapacity],
-    ), status
+        members=members(),
+    ), status, {"Content-Security-Policy": FORM_CSP}
 
 
 # --- Pakket wijzigen -------------------------------------------------------------------------

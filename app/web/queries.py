@@ -15,6 +15,7 @@ from app.domain.rules import PackageRequest
 from app.domain.states import BulkItemState
 from app.extensions import db
 from app.services.errors import NotFound
+from app.store.models import Agreement
 from app.store.models import BulkItem
 from app.store.models import BulkRun
 from app.store.models import JobRun
@@ -92,6 +93,15 @@ def staff_names(actors) -> dict[str, str]:
         return {}
     return {user.email.lower(): user.name for user in db.session.scalars(
         sa.select(User).where(sa.func.lower(User.email).in_(addresses)))}
+
+
+def members() -> tuple[set[int], set[str]]:
+    """The ids and CBS codes of the organisations registered as lid (for the form, which
+    then spares them the participant warning)."""
+    rows = db.session.execute(
+        sa.select(Organisation.id, Organisation.cbs_code).join(Organisation.agreements)
+        .where(Agreement.kind == "registratie_lid").distinct()).all()
+    return {row.id for row in rows}, {row.cbs_code for row in rows if row.cbs_code}
 
 
 def jobs_for(package_id: int, limit: int = 10) -> list[JobRun]:

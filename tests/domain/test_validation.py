@@ -353,3 +353,29 @@ def test_emoji_the_document_fonts_print_are_accepted(typed):
 def test_an_emoji_no_document_font_can_print_is_refused_with_the_character(typed, shown):
     _refused(clean_text, typed, "name", "Naam", field="name", label="Naam",
              contains=f"niet in de documenten kan worden afgedrukt: {shown}.")
+
+
+@pytest.mark.parametrize("typed,expected", [
+    ("01-01-2027", "2027-01-01"), ("1/3/2027", "2027-03-01"), ("2027-01-01", "2027-01-01"),
+    ("1 januari 2027", "2027-01-01"), ("  1  Januari   2027 ", "2027-01-01"),
+    ("15 mrt 2027", "2027-03-15"), ("3 sept. 2027", "2027-09-03"), ("31 dec 2026", "2026-12-31"),
+])
+def test_dates_in_figures_and_in_dutch_words(typed, expected):
+    import datetime as dt
+
+    from app.domain.validation import clean_date
+
+    assert clean_date(typed, "start", "Ingangsdatum") == dt.date.fromisoformat(expected)
+
+
+@pytest.mark.parametrize("typed,message", [
+    ("31 februari 2027", "Ingangsdatum: dit is geen geldige datum"),
+    ("1 janvier 2027", "Ingangsdatum: 'janvier' is geen maand"),
+    ("morgen", "Ingangsdatum: dit is geen geldige datum"),
+])
+def test_a_wrong_date_is_a_dutch_error(typed, message):
+    from app.domain.validation import clean_date
+
+    with pytest.raises(InputError) as raised:
+        clean_date(typed, "start", "Ingangsdatum")
+    assert str(raised.value).startswith(message), str(raised.value)
