@@ -1,5 +1,7 @@
 # Two commands do all the set-up (both safe to run again):
 #   make run    install everything and serve the embedded default at http://127.0.0.1:5000
+#               (make run PORT=8080 serves on another port; the public URL follows unless
+#               TEKENKLAAR_PUBLIC_URL is set)
 #   make test   install everything and run the whole test suite
 #   make bench  the benchmarks (figures in the README; JSON in bench/out/)
 #   make lock   make requirements.lock again after a change to pyproject.toml's dependencies
@@ -8,6 +10,7 @@ PYTEST_ARGS ?=
 # make test runs the tests side by side, one pytest-xdist worker per core; tests sharing a
 # LibreOffice or Chromium stay in one worker (see tests/conftest.py)
 PYTEST_PARALLEL ?= -n auto --dist loadgroup --no-loadscope-reorder
+PORT ?= 5000
 
 .PHONY: setup run test demo bench lock
 
@@ -16,7 +19,8 @@ setup:
 
 run: setup
 	.venv/bin/flask db upgrade
-	.venv/bin/flask run --host 127.0.0.1 --port 5000
+	TEKENKLAAR_PUBLIC_URL="$${TEKENKLAAR_PUBLIC_URL:-http://127.0.0.1:$(PORT)}" \
+		.venv/bin/flask run --host 127.0.0.1 --port $(PORT)
 
 demo: setup
 	.venv/bin/flask db upgrade

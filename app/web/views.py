@@ -215,6 +215,13 @@ def index():
     )
 
 
+@bp.get("/zo-werkt-het")
+@login_required
+def help_page():
+    """Zo werkt het: the procedure in short, for a new member of staff."""
+    return render_template("help.html")
+
+
 # --- error pages -----------------------------------------------------------------------------
 
 def error_page(status: int, message: str | None = None):

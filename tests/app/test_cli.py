@@ -40,17 +40,28 @@ def test_tokens_create_shows_the_secret_once(runner, app):
 def test_demo_loads_organisations_with_agreements_and_is_repeatable(runner, app):
     first = runner.invoke(args=["demo"])
     assert first.exit_code == 0, first.output
+    assert "5 voorbeeldorganisaties en 5 voorbeeldpakketten geladen." in first.output
     second = runner.invoke(args=["demo"])
-    assert "0 voorbeeldorganisaties" in second.output
+    assert second.exit_code == 0
+    assert "De voorbeeldgegevens stonden er al; er is niets toegevoegd." in second.output
+    assert "demo@nvsi.nl" in second.output
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Organisation.id))) == 5
-        assert db.session.scalar(sa.select(sa.func.count(Package.id))) == 2
+        packages = db.session.scalars(sa.select(Package)).all()
+        assert sorted(p.state for p in packages) == [
+            "concept", "ingetrokken", "mislukt", "verzonden", "wacht_op_raad"]
+        contacts = {p.contact.email for p in packages}
+        signatories = {p.signatory.email for p in packages}
+        assert len(contacts) == len(signatories) == 5  # every organisation its own people
         utrecht = db.session.scalar(sa.select(Organisation).where(Organisation.cbs_code == "GM0344"))
         assert {a.kind for a in utrecht.agreements} == {
             "registratie_lid", "verwerkersovereenkomst", "gebruiksovereenkomst"}
         # Utrecht is a member with a DPA and schuldenradar on file: only wijkteamdossier is new
         package = utrecht.packages[0]
         assert [d.kind for d in package.documents] == ["aanbiedingsbrief", "gebruiksovereenkomst"]
+        for package in packages:  # each state reached through the state machine, in the timeline
+            if package.state != "concept":
+                assert package.events[-1].state_to == package.state
 
 
 def test_login_page_is_served_and_pages_need_sign_in(client):
@@ -69,3 +80,25 @@ def test_sign_in_with_demo_account(runner, client):
     assert response.status_code == 302
     page = client.get("/").data.decode()
     assert "Súdwest-Fryslân" in page
+
+
+def test_make_run_takes_a_port_and_the_public_url_follows(tmp_path):
+    """`make run PORT=…` serves on that port with the public URL on it, unless one is set."""
+    import os
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    planned = subprocess.run(["make", "-n", "-s", "run", "PORT=8123"], cwd=root, check=True,
+                             capture_output=True, text=True).stdout
+    assert "--port 8123" in planned
+    serve = planned[planned.index("TEKENKLAAR_PUBLIC_URL="):].replace("\\\n", " ")
+    serve = serve.split(".venv/bin/flask run")[0] + " env"  # the environment flask would get
+    env = {k: v for k, v in os.environ.items() if k != "TEKENKLAAR_PUBLIC_URL"}
+    shown = subprocess.run(["bash", "-c", serve], env=env, check=True, capture_output=True,
+                           text=True).stdout
+    assert "TEKENKLAAR_PUBLIC_URL=http://127.0.0.1:8123\n" in shown
+    env["TEKENKLAAR_PUBLIC_URL"] = "https://tekenklaar.nvsi.example"
+    shown = subprocess.run(["bash", "-c", serve], env=env, check=True, capture_output=True,
+                           text=True).stdout
+    assert "TEKENKLAAR_PUBLIC_URL=https://tekenklaar.nvsi.example\n" in shown

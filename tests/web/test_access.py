@@ -187,9 +187,20 @@ def test_main_menu_links_every_staff_page(staff):
     page = text(staff.get("/"))
     nav = page.split('aria-label="Hoofdmenu"')[1].split("</nav>")[0]
     for href, label in (("/", "Overzicht"), ("/pakketten/nieuw", "Nieuw pakket"),
-                        ("/organisaties", "Organisaties"), ("/uitgaande-mail", "Uitgaande mail")):
+                        ("/organisaties", "Organisaties"), ("/uitgaande-mail", "Uitgaande mail"),
+                        ("/gemeenten", "Gemeenten"), ("/zo-werkt-het", "Zo werkt het")):
         assert f'href="{href}"' in nav and label in nav
     assert 'aria-current="page">Uitgaande mail' in text(staff.get("/uitgaande-mail"))
+
+
+def test_zo_werkt_het_explains_the_procedure(staff):
+    page = text(staff.get("/zo-werkt-het"))
+    assert 'aria-current="page">Zo werkt het' in page
+    assert "<h1>Zo werkt het</h1>" in page
+    for step in ("Nieuw pakket.", "Documenten maken.", "Raadsprocedure", "Verzenden.",
+                 "Ondertekenen.", "Ondertekend en gearchiveerd."):
+        assert step in page, step
+    assert 'href="/gemeenten"' in page
 
 
 def test_https_only_sites_get_hsts(app, client):

@@ -33,7 +33,8 @@ def test_every_gemeente_with_membership_agreements_packages_and_totals(runner, a
     assert re.search(r"Gemeenten participant</dt><dd>1<", totals)
     assert re.search(r"Gemeenten nog niet aangemeld</dt><dd>340<", totals)
     assert re.search(r"Gebruiksovereenkomst Schuldenradar</dt><dd>1<", totals)
-    assert re.search(r"Open pakketten</dt><dd>3 ", totals)  # two demo packages and `sent`
+    # four open demo packages (the fifth is withdrawn) and `sent`
+    assert re.search(r"Open pakketten</dt><dd>5 ", totals)
     assert "344 organisaties, op naam" in page
     assert "Pagina 1 van 4 (344 in totaal)" in page
     rows = page.split('id="veld"')[1].split("</tbody>")[0].split("<tr>")[2:]
@@ -44,7 +45,7 @@ def test_every_gemeente_with_membership_agreements_packages_and_totals(runner, a
     row = utrecht.split('id="veld"')[1].split("</tbody>")[0]
     assert "Lid" in row and "sinds 15 april 2024" in row
     assert "3 maart 2025" in row  # verwerkersovereenkomst and Schuldenradar on file
-    assert f'href="/pakketten/{sent}"' in row and "Verzonden" in row and "Concept" in row
+    assert f'href="/pakketten/{sent}"' in row and "Verzonden" in row and "Mislukt" in row
 
 
 def test_filters_by_kind_membership_and_name(runner, app, staff):

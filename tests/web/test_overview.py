@@ -148,10 +148,14 @@ def test_every_page_renders_the_demo_data(runner, staff, app):
     assert result.exit_code == 0, result.output
     overview = text(staff.get("/"))
     assert "Súdwest-Fryslân" in overview
+    now, waiting = section(overview, "nu-doen"), section(overview, "wacht")
+    for name in ("Súdwest-Fryslân", "Utrecht", "Stichting Zorg"):  # concept, failed, late
+        assert name in now, name
+    assert "De gemeenteraad van Groningen" in waiting
     package_links = set(re.findall(r'href="(/pakketten/\d+)"', overview))
     organisations = text(staff.get("/organisaties"))
     organisation_links = set(re.findall(r'href="(/organisaties/\d+)"', organisations))
-    assert len(package_links) == 2 and len(organisation_links) == 5
+    assert len(package_links) == 5 and len(organisation_links) == 5
     for path in sorted(package_links | organisation_links) + ["/pakketten/nieuw"]:
         response = staff.get(path)
         assert response.status_code == 200, path
