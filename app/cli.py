@@ -17,6 +17,7 @@ mail = AppGroup("mail", help="Uitgaande e-mail.")
 tokens = AppGroup("tokens", help="API-tokens voor andere NVSI-systemen.")
 templates = AppGroup("templates", help="De Word-sjablonen van de documenten.")
 council = AppGroup("council", help="De raadsprocedure (artikel 160 Gemeentewet).")
+reminders = AppGroup("reminders", help="Automatische herinneringen aan ondertekenaars.")
 
 
 @users.command("create")
@@ -162,7 +163,19 @@ def council_reminders_command(today) -> None:
     from app.services.council import send_due_council_reminders
 
     reminded = send_due_council_reminders(today.date() if today else None)
-    click.echo(f"{len(reminded)} herinnering(en) verstuurd.")
+    word = "herinnering" if len(reminded) == 1 else "herinneringen"
+    click.echo(f"{len(reminded)} {word} verstuurd.")
+
+
+@reminders.command("send")
+def send_reminders_command() -> None:
+    """Verstuur de herinneringen die volgens het schema aan de beurt zijn (veilig om vaak te
+    draaien, bijvoorbeeld elk uur vanuit cron)."""
+    from app.services.reminders import send_due_reminders
+
+    counts = send_due_reminders()
+    word = "herinnering" if counts["verstuurd"] == 1 else "herinneringen"
+    click.echo(f"{counts['verstuurd']} {word} verstuurd, {counts['mislukt']} niet verstuurd.")
 
 
 @click.command("demo")
@@ -283,4 +296,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(tokens)
     app.cli.add_command(templates)
     app.cli.add_command(council)
+    app.cli.add_command(reminders)
     app.cli.add_command(demo_command)

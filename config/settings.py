@@ -120,6 +120,9 @@ class Settings(BaseSettings):
         default=14, ge=1, le=365,
         description="days after the raad's deadline without a collegebesluit: remind the gemeente")
     overdue_signature_days: int = Field(default=14, ge=1, le=365)
+    reminder_days: str = Field(
+        default="7,14,21", pattern=r"^\s*(\d{1,3}\s*(,\s*\d{1,3}\s*)*)?$",
+        description="automatic reminders N days after a signer's turn began (empty: none)")
 
     # Signing
     signing_provider: str = Field(default="manual", pattern=r"^[a-z][a-z0-9_]*$")
@@ -172,6 +175,12 @@ class Settings(BaseSettings):
             if problems:
                 raise ValueError("\n  ".join(problems))
         return self
+
+    @property
+    def reminder_schedule(self) -> tuple[int, ...]:
+        """`reminder_days` as whole days, ascending and without repeats."""
+        return tuple(sorted({int(part) for part in self.reminder_days.split(",")
+                             if part.strip() and int(part) > 0}))
 
     def secret(self) -> str:
         """The secret key; in development one is made once and kept in instance/secret_key."""

@@ -173,6 +173,7 @@ class Package(db.Model):
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     sent_at: Mapped[dt.datetime | None]
     signed_at: Mapped[dt.datetime | None]
+    reminders_paused: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     organisation: Mapped[Organisation] = relationship(back_populates="packages")
     contact: Mapped[ContactPerson] = relationship(foreign_keys=[contact_id])
@@ -318,6 +319,21 @@ class TimelineEvent(db.Model):
     details: Mapped[dict] = mapped_column(sa.JSON, default=dict)
 
     package: Mapped[Package] = relationship(back_populates="events")
+
+
+class ReminderSent(db.Model):
+    """An automatic reminder that went out: one per package, step ("organisatie", "nvsi")
+    and number in the schedule, so running the reminders twice sends nothing twice."""
+
+    __tablename__ = "reminder_sent"
+    __table_args__ = (sa.UniqueConstraint("package_id", "step", "number",
+                                          name="uq_reminder_sent_step"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    package_id: Mapped[int] = mapped_column(sa.ForeignKey("package.id"), index=True)
+    step: Mapped[str] = mapped_column(sa.String(20))
+    number: Mapped[int]
+    sent_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 class AppliedEvent(db.Model):

@@ -313,6 +313,7 @@ def _package_page(package_id: int, errors: dict | None = None, status: int = 200
         providers=_provider_choices(package) if "verzenden" in actions else [],
         default_provider=package.provider or runtime().settings.signing_provider,
         events=sorted(package.events, key=lambda e: (e.at, e.id), reverse=True),
+        reminder_days=runtime().settings.reminder_schedule,
         staff_names=staff_names({e.actor for e in package.events} | {package.created_by}),
         jobs=jobs_for(package.id),
         errors=errors,
@@ -547,6 +548,18 @@ def package_remind(package_id: int):
 
     return _act(package_id, lambda: remind_package(package_id, _actor()),
                 "Er is een herinnering verstuurd.")
+
+
+@bp.post("/pakketten/<int:package_id>/automatische-herinneringen")
+@login_required
+def package_reminders_paused(package_id: int):
+    """Pause or resume the automatic reminders of this package."""
+    from app.services.reminders import set_paused
+
+    paused = request.form.get("paused") == "ja"
+    return _act(package_id, lambda: set_paused(package_id, paused, _actor()),
+                "De automatische herinneringen zijn gepauzeerd." if paused
+                else "De automatische herinneringen staan weer aan.")
 
 
 @bp.post("/pakketten/<int:package_id>/status")

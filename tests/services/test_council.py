@@ -317,7 +317,7 @@ def test_the_reminder_is_planned_and_sent_once(app, smtp_server, runner):
         assert "herinnering" in attention[package_id]
 
     result = runner.invoke(args=["council", "reminders", "--today", due.isoformat()])
-    assert result.exit_code == 0 and "0 herinnering(en) verstuurd." in result.output
+    assert result.exit_code == 0 and "0 herinneringen verstuurd." in result.output
 
 
 def test_a_gemachtigde_signs_with_a_volmacht_printed_beside_the_signature(app, smtp_server):

@@ -11,6 +11,7 @@ from app.store.models import Document
 from app.store.models import Package
 from tests.web.support import GEMEENTE_LID
 from tests.web.support import GEMEENTE_LID_AMOUNTS
+from tests.web.support import days_ago
 from tests.web.support import error_for
 from tests.web.support import make_package
 from tests.web.support import post
@@ -395,3 +396,20 @@ def test_the_timeline_names_who_did_it(staff, app):
 def test_signers_not_yet_at_their_turn(staff, app):
     page = text(staff.get(f"/pakketten/{make_package(app)}"))
     assert "Nog niet aan de beurt" in page and "zijn of haar" not in page
+
+
+def test_staff_pause_and_resume_the_automatic_reminders(staff, app):
+    package_id = make_package(app, MAATSCHAPPELIJK_LID)
+    set_state(app, package_id, "verzonden", provider="manual", sent_at=days_ago(1))
+    page = text(staff.get(f"/pakketten/{package_id}"))
+    assert "herinnert de ondertekenaar die aan de beurt is vanzelf, 7, 14, 21 dagen" in page
+    response = act(staff, package_id, "automatische-herinneringen", {"paused": "ja"})
+    assert response.status_code == 302
+    with app.app_context():
+        assert package_of(app, package_id).reminders_paused is True
+    page = text(staff.get(f"/pakketten/{package_id}"))
+    assert "De automatische herinneringen zijn gepauzeerd." in page
+    assert "Automatische herinneringen hervatten" in page
+    act(staff, package_id, "automatische-herinneringen", {"paused": "nee"})
+    with app.app_context():
+        assert package_of(app, package_id).reminders_paused is False
