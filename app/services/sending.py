@@ -16,6 +16,7 @@ failure or two sends start at the same moment.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 import uuid
@@ -375,8 +376,14 @@ def refresh_package(package_id: int, actor: str) -> Package:
     return get_package(package_id)
 
 
-def upload_signed_scan(package_id: int, document_id: int, pdf: bytes, actor: str) -> Package:
+def upload_signed_scan(package_id: int, document_id: int, pdf: bytes, actor: str, *,
+                       signed_on: dt.date | None = None,
+                       pages_confirmed: bool = False) -> Package:
     """Store a signed scan (PDF) of one document (signing on paper) and advance the package.
+
+    `signed_on` is the date written on the document (default: today); it becomes the signing
+    date of the signer and of the agreements. A scan with another number of pages than the
+    document that was sent is refused with a Dutch warning unless `pages_confirmed`.
 
     The upload becomes a callback signed with the manual provider's secret and takes the same
     path as a provider's (recorded, deduplicated, applied). When the last document is in, the
@@ -393,16 +400,22 @@ def upload_signed_scan(package_id: int, document_id: int, pdf: bytes, actor: str
                            "document")
     check_pdf(pdf)
     check_plain_pdf(pdf)
+    signed_at = _signing_moment(package, signed_on)
+    if not pages_confirmed:
+        check_page_count(document, pdf)
     if document.signed_sha256 != sha256(pdf):  # the same file again adds no version
         _keep_upload(package, document, pdf, actor)
+    if signed_at is not None:  # the date on the paper, not the moment of the upload
+        document.signed_at = dt.datetime.fromisoformat(signed_at).replace(tzinfo=None)
+        db.session.commit()
 
     upload_id = f"{document.id}-{document.signed_sha256[:16]}"
     payloads = [{"envelope_id": package.envelope_id, "upload_id": upload_id, "event": "signed",
                  "signer_key": signer_key(package.signers[0]),
-                 "document_key": document_key(document.id)}]
+                 "document_key": document_key(document.id), "at": signed_at}]
     if all(d.signed_key for d in package.documents if d.signed_required):
         payloads.append({"envelope_id": package.envelope_id, "upload_id": f"{upload_id}-klaar",
-                         "event": "completed"})
+                         "event": "completed", "at": signed_at})
     for payload in payloads:
         headers, body = ManualProvider.sign(manual_secret(), payload)
         receive_callback("manual", headers, body, actor=actor)
@@ -451,6 +464,55 @@ def check_plain_pdf(data: bytes) -> None:
         raise ServiceError("Deze PDF bevat " + " en ".join(found) + ". Een ondertekende scan "
                            "mag alleen pagina's bevatten: scan het papier opnieuw of druk het "
                            "bestand af als PDF en upload dat.", "file")
+
+
+def _signing_moment(package: Package, signed_on: dt.date | None) -> str | None:
+    """The date on the document as an ISO moment (noon UTC, the same day in Amsterdam), or
+    None for today; ServiceError (Dutch) for a date in the future or before the sending."""
+    if signed_on is None:
+        return None
+    from app.domain.formatting import format_date
+
+    if signed_on > dt.date.today():
+        raise ServiceError("Datum van ondertekening: deze datum ligt in de toekomst. Vul de "
+                           "datum in die op het ondertekende document staat.", "signed_on")
+    if package.sent_at and signed_on < package.sent_at.date():
+        raise ServiceError("Datum van ondertekening: het pakket is pas op "
+                           f"{format_date(package.sent_at.date())} verzonden. Vul de datum in "
+                           "die op het ondertekende document staat.", "signed_on")
+    return dt.datetime.combine(signed_on, dt.time(12), dt.UTC).isoformat()
+
+
+def page_count(data: bytes) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(BytesIO(data)).pages)
+
+
+def check_page_count(document, pdf: bytes) -> None:
+    """Raise ServiceError (a Dutch warning) when the scan has another number of pages than
+    the PDF that was sent for signing."""
+    from pypdf.errors import PdfReadError
+
+    if not document.pdf_key:
+        return
+    try:
+        expected = page_count(runtime().store.get(document.pdf_key))
+    except (StoreError, PdfReadError, ValueError, OSError, KeyError, TypeError):  # nothing to
+        # compare with: the upload is not refused for that
+        log.warning("document %s: the original PDF could not be read for the page check",
+                    document.id)
+        return
+    found = page_count(pdf)
+    if found != expected:
+        def pages(n: int) -> str:
+            return f"{n} pagina" if n == 1 else f"{n} pagina's"
+
+        raise ServiceError(
+            f"Let op: deze scan heeft {pages(found)}, maar '{document.title}' heeft "
+            f"{pages(expected)}. Controleer of u het goede document volledig heeft gescand. "
+            "Klopt het toch, vink dan 'Het aantal pagina's klopt' aan en voeg de scan opnieuw "
+            "toe.", "file")
 
 
 def check_pdf(data: bytes) -> None:

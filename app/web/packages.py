@@ -358,7 +358,8 @@ def _action_fields(package, actions: set[str]) -> set[str]:
     if "intrekken" in actions:
         fields.add("reason")
     if "scans" in actions:
-        fields |= {f"scan-{d.id}" for d in package.documents if d.signed_required}
+        fields |= {f"scan-{d.id}{suffix}" for d in package.documents if d.signed_required
+                   for suffix in ("", "-date")}
     return fields
 
 
@@ -588,6 +589,8 @@ def package_cancel(package_id: int):
 @login_required
 def package_upload_scan(package_id: int, document_id: int):
     """Add the signed scan (PDF) of one document (signing on paper)."""
+    from app.domain.validation import InputError
+    from app.domain.validation import clean_date
     from app.services.sending import upload_signed_scan
 
     field = f"scan-{document_id}"
@@ -597,11 +600,21 @@ def package_upload_scan(package_id: int, document_id: int):
         data = upload.read() if upload else b""
         if not data:
             raise IntakeError({field: "Ondertekende scan: kies een PDF-bestand."})
+        typed = (request.form.get("signed_on") or "").strip()
         try:
-            return upload_signed_scan(package_id, document_id, data, _actor())
+            signed_on = clean_date(typed, f"{field}-date", "Datum van ondertekening") \
+                if typed else None
+        except InputError as exc:
+            raise IntakeError({f"{field}-date": str(exc)}) from None
+        try:
+            return upload_signed_scan(package_id, document_id, data, _actor(),
+                                      signed_on=signed_on,
+                                      pages_confirmed=request.form.get("pages_ok") == "ja")
         except ServiceError as exc:
             if exc.field in {"file", "document"}:
                 raise IntakeError({field: exc.message}) from None
+            if exc.field == "signed_on":
+                raise IntakeError({f"{field}-date": exc.message}) from None
             raise
 
     return _act(package_id, action, "De ondertekende scan is toegevoegd.")

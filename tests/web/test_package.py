@@ -413,3 +413,75 @@ def test_staff_pause_and_resume_the_automatic_reminders(staff, app):
     act(staff, package_id, "automatische-herinneringen", {"paused": "nee"})
     with app.app_context():
         assert package_of(app, package_id).reminders_paused is False
+
+
+def _pdf_with_pages(pages: int) -> bytes:
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_a_scan_with_fewer_pages_than_the_document_gets_a_warning(staff, app, monkeypatch):
+    """A one-page scan for a two-page document is refused with a Dutch warning and nothing
+    stored; staff can confirm the page count; the date on the document becomes the signing
+    date of the signer."""
+    from app.runtime import runtime
+
+    package_id = _ready(app, staff, monkeypatch, MAATSCHAPPELIJK_LID)
+    act(staff, package_id, "verzenden", {"provider": "manual"})
+    set_state(app, package_id, "verzonden", sent_at=days_ago(10))
+    first = next(doc_id for doc_id, _, needs in documents_of(app, package_id) if needs)
+    with app.app_context():
+        document = db.session.get(Document, first)
+        runtime().store.put(document.pdf_key, _pdf_with_pages(2))  # the original: two pages
+        title = document.title
+
+    def upload(**fields):
+        return act(staff, package_id, f"documenten/{first}/scan",
+                   {"file": (_bytes(_pdf_with_pages(1)), "scan.pdf"), **fields},
+                   content_type="multipart/form-data")
+
+    response = upload()
+    assert response.status_code == 422
+    assert error_for(text(response), f"scan-{first}") == (
+        f"Let op: deze scan heeft 1 pagina, maar '{title}' heeft 2 pagina's. Controleer of "
+        "u het goede document volledig heeft gescand. Klopt het toch, vink dan 'Het aantal "
+        "pagina's klopt' aan en voeg de scan opnieuw toe.")
+    with app.app_context():
+        assert db.session.get(Document, first).signed_key is None  # nothing stored
+
+    future = (dt.date.today() + dt.timedelta(days=3)).strftime("%d-%m-%Y")
+    response = upload(pages_ok="ja", signed_on=future)
+    assert response.status_code == 422
+    assert error_for(text(response), f"scan-{first}-date").startswith(
+        "Datum van ondertekening: deze datum ligt in de toekomst.")
+
+    on_paper = dt.date.today() - dt.timedelta(days=2)
+    response = upload(pages_ok="ja", signed_on=format_date(on_paper))
+    assert response.status_code == 302, text(response)
+    with app.app_context():
+        document = db.session.get(Document, first)
+        assert document.signed_key and document.signed_at.date() == on_paper
+
+    # the last scan, dated on paper: the signers and the agreements get that date
+    last_day = dt.date.today() - dt.timedelta(days=1)
+    for doc_id, kind, needs in documents_of(app, package_id):
+        if needs and doc_id != first:
+            response = act(staff, package_id, f"documenten/{doc_id}/scan",
+                           {"file": (_bytes(tiny_pdf(kind)), f"{kind}.pdf"),
+                            "signed_on": last_day.strftime("%d-%m-%Y")},
+                           content_type="multipart/form-data")
+            assert response.status_code == 302, text(response)
+    wait_for_background_jobs(app)
+    with app.app_context():
+        package = package_of(app, package_id)
+        assert package.state in ("ondertekend", "gearchiveerd")
+        assert {s.state_at.date() for s in package.signers} == {last_day}
+        assert {a.signed_on for a in package.organisation.agreements} == {last_day}
