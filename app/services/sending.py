@@ -483,6 +483,31 @@ def _signing_moment(package: Package, signed_on: dt.date | None) -> str | None:
     return dt.datetime.combine(signed_on, dt.time(12), dt.UTC).isoformat()
 
 
+MAX_SCAN_FILES = 20
+
+
+def combine_scans(files: list[bytes]) -> bytes:
+    """One PDF of the scans in this order (a document scanned as several files); a single
+    file is returned as it is. Raises ServiceError (Dutch) for a file that is not a readable
+    PDF, naming which one, or for too many files."""
+    from pypdf import PdfWriter
+
+    if len(files) == 1:
+        return files[0]
+    if len(files) > MAX_SCAN_FILES:
+        raise ServiceError(f"Kies hoogstens {MAX_SCAN_FILES} bestanden tegelijk.", "file")
+    writer = PdfWriter()
+    for number, data in enumerate(files, 1):
+        try:
+            check_pdf(data)
+        except ServiceError as exc:
+            raise ServiceError(f"Bestand {number}: {exc.message}", "file") from None
+        writer.append(BytesIO(data))
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 def page_count(data: bytes) -> int:
     from pypdf import PdfReader
 

@@ -591,14 +591,14 @@ def package_upload_scan(package_id: int, document_id: int):
     """Add the signed scan (PDF) of one document (signing on paper)."""
     from app.domain.validation import InputError
     from app.domain.validation import clean_date
+    from app.services.sending import combine_scans
     from app.services.sending import upload_signed_scan
 
     field = f"scan-{document_id}"
 
     def action():
-        upload = request.files.get("file")
-        data = upload.read() if upload else b""
-        if not data:
+        files = [data for data in (f.read() for f in request.files.getlist("file")) if data]
+        if not files:
             raise IntakeError({field: "Ondertekende scan: kies een PDF-bestand."})
         typed = (request.form.get("signed_on") or "").strip()
         try:
@@ -607,7 +607,7 @@ def package_upload_scan(package_id: int, document_id: int):
         except InputError as exc:
             raise IntakeError({f"{field}-date": str(exc)}) from None
         try:
-            return upload_signed_scan(package_id, document_id, data, _actor(),
+            return upload_signed_scan(package_id, document_id, combine_scans(files), _actor(),
                                       signed_on=signed_on,
                                       pages_confirmed=request.form.get("pages_ok") == "ja")
         except ServiceError as exc:

@@ -178,7 +178,7 @@ def test_send_on_paper_then_upload_every_signed_scan(staff, app, monkeypatch):
     assert "Het pakket is verzonden voor ondertekening." in page
     signed = [(doc_id, kind) for doc_id, kind, needs in documents_of(app, package_id) if needs]
     for doc_id, _ in signed:
-        assert f'id="scan-{doc_id}" name="file" accept="application/pdf"' in page
+        assert f'id="scan-{doc_id}" name="file" accept="application/pdf" multiple' in page
     assert 'enctype="multipart/form-data"' in page
     assert "Herinnering sturen" in page
     assert "Status opvragen" not in page  # nothing to ask when signing on paper
@@ -485,3 +485,31 @@ def test_a_scan_with_fewer_pages_than_the_document_gets_a_warning(staff, app, mo
         assert package.state in ("ondertekend", "gearchiveerd")
         assert {s.state_at.date() for s in package.signers} == {last_day}
         assert {a.signed_on for a in package.organisation.agreements} == {last_day}
+
+
+def test_a_document_scanned_as_several_files_becomes_one_pdf(staff, app, monkeypatch):
+    from pypdf import PdfReader
+
+    from app.runtime import runtime
+
+    package_id = _ready(app, staff, monkeypatch, MAATSCHAPPELIJK_LID)
+    act(staff, package_id, "verzenden", {"provider": "manual"})
+    first = next(doc_id for doc_id, _, needs in documents_of(app, package_id) if needs)
+    with app.app_context():
+        document = db.session.get(Document, first)
+        runtime().store.put(document.pdf_key, _pdf_with_pages(2))
+    response = act(staff, package_id, f"documenten/{first}/scan",
+                   {"file": [(_bytes(_pdf_with_pages(1)), "pagina-1.pdf"),
+                             (_bytes(b"GIF89a"), "pagina-2.gif")]},
+                   content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert error_for(text(response), f"scan-{first}").startswith(
+        "Bestand 2: Dit bestand is geen PDF.")
+    response = act(staff, package_id, f"documenten/{first}/scan",
+                   {"file": [(_bytes(_pdf_with_pages(1)), "pagina-1.pdf"),
+                             (_bytes(_pdf_with_pages(1)), "pagina-2.pdf")]},
+                   content_type="multipart/form-data")
+    assert response.status_code == 302, text(response)  # two pages: no warning
+    with app.app_context():
+        stored = runtime().store.get(db.session.get(Document, first).signed_key)
+    assert len(PdfReader(_bytes(stored)).pages) == 2
