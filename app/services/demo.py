@@ -123,8 +123,13 @@ def _demo_packages(today: dt.date) -> int:
             package.last_error = detail
             timeline.transition(package, PackageState.MISLUKT, "demo", detail)
         elif state == "wacht_op_raad":
+            from app.domain.council import raad_deadline
+
             timeline.transition(package, PackageState.KLAAR, "demo", "Documenten gemaakt.")
-            package.council_deadline = today + dt.timedelta(days=42 - days_ago)
+            package.council_started_on = today - dt.timedelta(days=days_ago)
+            package.council_sent_on = today - dt.timedelta(days=days_ago - 2)
+            package.council_deadline = raad_deadline(
+                package.council_sent_on, runtime().settings.council_response_weeks)
             timeline.transition(package, PackageState.WACHT_OP_RAAD, "demo",
                                 "Raadsprocedure gestart (voorbeeld).")
         elif state == "verzonden":

@@ -128,13 +128,22 @@ def classify(package: Package, today: dt.date, sign_days: int) -> tuple[str, Ite
                                    "ondertekening.", package.college_decision_on or changed)
     if state == S.WACHT_OP_RAAD:
         deadline = package.council_deadline
-        if deadline and deadline < today:
+        late = bool(deadline and deadline < today)
+        if package.attention:  # flagged by the raad step (no collegebesluit after reminding)
+            return "nu", Item(package, package.attention, changed, deadline, overdue=late)
+        if late:
             return "nu", Item(
                 package, f"De termijn van de raad liep tot en met {format_date(deadline)}. "
                          "Vraag het collegebesluit op en leg het vast.", changed, deadline,
                 overdue=True)
-        return "wacht", Item(package, "De raad kan wensen en bedenkingen indienen.", changed,
-                             deadline, f"De gemeenteraad van {package.organisation.name}")
+        if deadline is None:
+            return "wacht", Item(package, "Het ontwerpbesluit moet nog naar de raad; daarna "
+                                          "is de termijn van de raad bekend.",
+                                 package.council_started_on or changed, None,
+                                 f"De gemeente {package.organisation.name}")
+        return "wacht", Item(package, "De raad kan wensen en bedenkingen indienen.",
+                             package.council_sent_on or changed, deadline,
+                             f"De gemeenteraad van {package.organisation.name}")
     if state in OUT_FOR_SIGNING:
         sent = _day(package.sent_at) or changed
         deadline = sent + dt.timedelta(days=sign_days) if sent else None

@@ -292,8 +292,8 @@ def test_collegebesluit_after_the_term_without_a_reaction_and_start_dates(app, s
 
 def test_the_reminder_is_planned_and_sent_once(app, smtp_server, runner):
     """send_due_council_reminders: nothing before deadline + 14 days; then one mail, a
-    timeline event and the package under 'Wat vraagt aandacht'; never a second one."""
-    from app.web.queries import overview
+    timeline event and the package under 'Nu doen'; never a second one."""
+    from app.web.dashboard import dashboard
 
     with app.app_context():
         package_id = made_package()
@@ -313,7 +313,7 @@ def test_the_reminder_is_planned_and_sent_once(app, smtp_server, runner):
         package = db.session.get(Package, package_id)
         assert package.council_reminder_sent_on == due
         assert [e.kind for e in package.events].count("herinnering") == 1
-        attention = {a.package.id: a.reason for a in overview(due, 14).attention}
+        attention = {a.package.id: a.why for a in dashboard(due, 14).act_now}
         assert "herinnering" in attention[package_id]
 
     result = runner.invoke(args=["council", "reminders", "--today", due.isoformat()])

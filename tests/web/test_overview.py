@@ -162,3 +162,18 @@ def test_every_page_renders_the_demo_data(runner, staff, app):
     utrecht = next(text(staff.get(p)) for p in organisation_links
                    if "<h1>Utrecht</h1>" in text(staff.get(p)))
     assert "Schuldenradar" in utrecht and "15 april 2024" in utrecht
+
+
+def test_the_raad_step_in_the_two_lists(app, staff):
+    """Before the ontwerpbesluit goes to the raad the gemeente is waited on; a package the raad
+    step flagged (no collegebesluit after the reminder) is for staff to act on."""
+    not_sent, flagged = make_package(app), make_package(app)
+    set_state(app, not_sent, "wacht_op_raad", council_started_on=dt.date.today())
+    set_state(app, flagged, "wacht_op_raad", council_deadline=dt.date.today() + dt.timedelta(days=3),
+              attention="Herinnering gestuurd: nog geen collegebesluit. Bel de gemeente.")
+    page = text(staff.get("/"))
+    now, waiting = section(page, "nu-doen"), section(page, "wacht")
+    assert f'href="/pakketten/{not_sent}"' in waiting
+    assert "Wacht op:</strong> De gemeente Utrecht" in waiting
+    assert "Het ontwerpbesluit moet nog naar de raad" in waiting
+    assert f'href="/pakketten/{flagged}"' in now and "Bel de gemeente." in now
