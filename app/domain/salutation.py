@@ -27,3 +27,9 @@ def surname(full_name: str) -> str:
 def formal_salutation(full_name: str) -> str:
     """'Geachte mevrouw/heer De Vries' (the gender is not known, so both)."""
     return f"Geachte mevrouw/heer {surname(full_name)}"
+
+
+def designation(name: str, kind: str) -> str:
+    """How a letter names the organisation in a sentence: "de gemeente Zwolle" for a
+    gemeente, the name itself for any other organisation."""
+    return f"de gemeente {name}" if kind == "gemeente" else name

@@ -22,6 +22,7 @@ from pathlib import PurePosixPath
 import sqlalchemy as sa
 
 from app.domain.organisations import Involvement
+from app.domain.salutation import designation
 from app.domain.salutation import formal_salutation
 from app.extensions import db
 from app.mail.backends import MailBackend
@@ -154,11 +155,12 @@ def queue_completed(package: Package) -> list[OutgoingMail]:
     context.update(signed=signed, audit_trail=audit_trail, copy=False,
                    signed_on=package.signed_at.date() if package.signed_at else None)
     subject = f"Ondertekend: uw overeenkomsten met de NVSI ({package.reference_number})"
-    mails = [_queue(package, KIND_COMPLETED, _recipients(package.contact), subject, "voltooid",
-                    context, files)]
+    mails = [_queue(package, KIND_COMPLETED,
+                    _recipients(package.contact, *_organisation_signers(package)), subject,
+                    "voltooid", context, files)]
     copy_to = runtime().settings.mail_copy_to
     if copy_to:
-        context.update(copy=True, contact_name="collega")
+        context.update(copy=True, contact_name="collega", salutation="Beste collega")
         subject = f"Kopie: pakket {package.reference_number} van {package.organisation.name} " \
                   "is ondertekend"
         mails.append(_queue(package, KIND_COMPLETED_COPY, [copy_to], subject, "voltooid",
@@ -213,19 +215,28 @@ def _queue(package: Package, kind: str, recipients: list[str], subject: str, tem
     db.session.add(mail)
     timeline.record(package, SYSTEM, "mail",
                     f"E-mail '{KIND_LABELS[kind]}' klaargezet voor verzending "
-                    f"({len(recipients)} ontvanger(s), {len(attachments)} bijlage(n)).",
+                    f"({_count(len(recipients), 'ontvanger', 'ontvangers')}, "
+                    f"{_count(len(attachments), 'bijlage', 'bijlagen')}).",
                     mail_kind=kind)
     return mail
+
+
+def _count(number: int, one: str, more: str) -> str:
+    return f"{number} {one if number == 1 else more}"
 
 
 def _context(package: Package) -> dict:
     settings = runtime().settings
     organisation_signers = _organisation_signers(package)
+    sent_on = (package.sent_at or utcnow()).date()
     return {
         "association": runtime().reference.association,
         "reference": package.reference_number,
         "organisation": package.organisation.name,
+        "designation": designation(package.organisation.name, package.organisation.kind),
         "contact_name": package.contact.name,
+        "salutation": formal_salutation(package.contact.name),
+        "sign_by": sent_on + dt.timedelta(days=settings.overdue_signature_days),
         "signers": list(package.signers),
         "organisation_signers": " en ".join(f"{s.name} ({s.role})"
                                             for s in organisation_signers) or "de ondertekenaar",

@@ -65,7 +65,7 @@ def test_package_sent_mail_arrives_with_the_pdfs(app, smtp_server):
         assert mail.last_error is None
         assert [e.message for e in package.events if e.kind == "mail"] == [
             "E-mail 'Documenten ter ondertekening' klaargezet voor verzending "
-            "(2 ontvanger(s), 4 bijlage(n)).",
+            "(2 ontvangers, 4 bijlagen).",
             "E-mail 'Documenten ter ondertekening' verzonden."]
 
     (envelope,) = smtp_server.handler.envelopes
@@ -78,7 +78,10 @@ def test_package_sent_mail_arrives_with_the_pdfs(app, smtp_server):
     assert message["To"].addresses[0].display_name == "Jan de Vries"
     text = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
-    assert text.startswith("Beste Jan de Vries,")
+    assert text.startswith("Geachte mevrouw/heer De Vries,")
+    assert "stuurt Stichting De Brug hierbij" in text  # not a gemeente: by its name
+    assert "uiterlijk op" in text and "binnen 14 dagen" not in text
+    assert "één PDF per document" in text
     assert "Ter ondertekening:" in text and "Verwerkersovereenkomst" in text
     assert "Laat ze ondertekenen door Ans Bakker (voorzitter)" in text
     assert "€ 6.386,25" in text and "1 januari 2027" in text
@@ -185,7 +188,8 @@ def test_completed_mail_carries_the_signed_pdfs_and_the_audit_trail(app, smtp_se
         assert mailing.deliver_pending()["sent"] == 2
 
     to_organisation, to_nvsi = smtp_server.messages
-    assert smtp_server.handler.envelopes[0].rcpt_tos == [CONTACT_EMAIL]
+    assert sorted(smtp_server.handler.envelopes[0].rcpt_tos) == sorted(
+        [CONTACT_EMAIL, SIGNATORY_EMAIL])  # the contact person and the signer
     assert smtp_server.handler.envelopes[1].rcpt_tos == [COPY_TO]
     assert subject(to_organisation) == \
         f"Ondertekend: uw overeenkomsten met de NVSI ({reference})"
@@ -197,6 +201,57 @@ def test_completed_mail_carries_the_signed_pdfs_and_the_audit_trail(app, smtp_se
     assert "aanbiedingsbrief" not in " ".join(attachments(to_organisation))
     assert "Hartelijk dank" in to_organisation.get_body(("plain",)).get_content()
     assert "Kopie voor de NVSI" in to_nvsi.get_body(("plain",)).get_content()
+    assert to_organisation.get_body(("plain",)).get_content().startswith(
+        "Geachte mevrouw/heer De Vries,")
+    assert to_nvsi.get_body(("plain",)).get_content().startswith("Beste collega,")
+
+
+def test_mails_to_a_gemeente_are_formal_with_dates(app, smtp_server):
+    """The sent mail and the reminder to a gemeente: "Geachte mevrouw/heer …", "de gemeente
+    Zwolle", the deadline as a date, one signed PDF per document, and the reminder's "negeer
+    dit bericht"."""
+    from app.domain.formatting import format_date
+    from app.domain.organisations import Involvement
+    from app.domain.organisations import Person
+    from app.domain.rules import SolutionRequest
+    from app.services.intake import NewPackage
+    from app.services.packages import create_package
+    from app.store.models import Organisation
+    from tests.mail.factories import make_documents
+
+    with app.app_context():
+        zwolle = Organisation(name="Zwolle", kind="gemeente", cbs_code="GM0193")
+        db.session.add(zwolle)
+        db.session.commit()
+        package = create_package(NewPackage(
+            organisation_id=zwolle.id, organisation=None, involvement=Involvement.PARTICIPANT,
+            contact=Person("Ria Jansen", "beleidsadviseur", "r.jansen@zwolle.example", ""),
+            signatory=Person("Peter Snijders", "burgemeester", "burgemeester@zwolle.example"),
+            solutions=(SolutionRequest("schuldenradar", dt.date(2027, 1, 1)),),
+            participant_warning_acknowledged=True), actor="test")
+        make_documents(package)
+        package.state, package.provider = "verzonden", "manual"
+        package.sent_at = dt.datetime(2026, 11, 20, 10, 0)
+        mailing.queue_package_sent(package)
+        mailing.queue_reminder(package)
+        db.session.commit()
+        assert mailing.deliver_pending()["sent"] == 2
+    sent, reminder = (m.get_body(("plain",)).get_content() for m in smtp_server.messages)
+    by = format_date(dt.date(2026, 12, 4))  # sent on 20 november + 14 days
+    assert sent.startswith("Geachte mevrouw/heer Jansen,")
+    assert "stuurt de gemeente Zwolle hierbij de documenten" in sent
+    assert f"Wij vragen u de documenten uiterlijk op {by} te ondertekenen." in sent
+    assert "binnen 14 dagen" not in sent and "Beste" not in sent
+    assert "1. Print de documenten ter ondertekening." in sent
+    assert "3. Scan elk ondertekend document als één PDF: één PDF per document" in sent
+    assert "4. Stuur de PDF's naar" in sent
+    assert reminder.startswith("Geachte mevrouw/heer Jansen,")
+    assert "stuurde de NVSI de gemeente Zwolle documenten ter ondertekening" in reminder
+    assert f"uiterlijk op {by}" in reminder
+    assert "Heeft u de ondertekende documenten al verzonden? Dan kunt u dit bericht negeren." \
+        in reminder
+    html = smtp_server.messages[0].get_body(("html",)).get_content()
+    assert "Geachte mevrouw/heer Jansen," in html and "de gemeente Zwolle" in html
 
 
 def test_nothing_signed_means_no_completed_mail(app):

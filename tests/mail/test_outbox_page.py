@@ -71,7 +71,7 @@ def test_one_sent_mail_shows_its_eml_in_outbox_mode(app, client, mails):
     sign_in(client, app)
     page = client.get(f"/uitgaande-mail/{mails[0]}").get_data(as_text=True)
     assert "Het .eml-bestand" in page and "Message-ID:" in page
-    assert "Beste Jan de Vries," in page
+    assert "Geachte mevrouw/heer De Vries," in page
     assert "Nu opnieuw proberen" not in page
     response = client.get(f"/uitgaande-mail/{mails[0]}/eml")
     assert response.status_code == 200 and response.mimetype == "message/rfc822"

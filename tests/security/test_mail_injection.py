@@ -85,7 +85,7 @@ def test_a_stored_name_with_an_encoded_line_break_adds_no_header(app, smtp_serve
     assert "\n" not in str(message["Subject"]) and "\r" not in str(message["Subject"])
     assert "Ter ondertekening: documenten van de NVSI" in str(message["Subject"])
     assert "gewonnen" not in message.get_body(("plain",)).get_content().split("\n")[0]
-    assert message.get_body(("plain",)).get_content().startswith("Beste ")
+    assert message.get_body(("plain",)).get_content().startswith("Geachte mevrouw/heer ")
 
 
 def test_header_text_is_one_line_whatever_was_encoded():

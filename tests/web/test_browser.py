@@ -151,7 +151,7 @@ def test_a_package_from_the_form_to_signed(page, live_app):
 
     # the package's own PDFs serve as the signed scans
     scans = page.locator("form.scan")
-    titles = [scans.nth(i).locator("label").inner_text() for i in range(scans.count())]
+    titles = [scans.nth(i).locator("label").first.inner_text() for i in range(scans.count())]
     assert len(titles) == 4  # bijlage 1, verwerkersovereenkomst, two gebruiksovereenkomsten
     for number, title in enumerate(titles, start=1):
         link = page.get_by_role("link", name=f"PDF van {title}")

@@ -186,7 +186,7 @@ def test_a_gemeente_from_a_new_package_through_the_raad_to_archived(page, live_a
     assert "versie 2" in page.locator("ol.timeline").inner_text()
 
     scans = page.locator("form.scan")
-    titles = [scans.nth(i).locator("label").inner_text() for i in range(scans.count())]
+    titles = [scans.nth(i).locator("label").first.inner_text() for i in range(scans.count())]
     for number, title in enumerate(titles, start=1):
         link = page.get_by_role("link", name=f"PDF van {title}")
         pdf = page.request.get(link.get_attribute("href")).body()
