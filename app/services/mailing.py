@@ -14,6 +14,7 @@ general terms (MailError messages are free of personal data).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 import logging
 import mimetypes
 from pathlib import Path
@@ -92,7 +93,31 @@ def queue_package_sent(package: Package) -> list[OutgoingMail]:
     To the contact person and the organisation's signatory; the PDFs attached or linked
     (setting `mail_documents`). The caller commits, then calls deliver_pending().
     """
+    recipients, subject, context, files = _package_sent(package)
+    mail = _queue(package, KIND_SENT, recipients, subject, "pakket_verzonden", context, files)
+    return [mail]
+
+
+@dataclass(frozen=True)
+class MailPreview:
+    recipients: list[str]
+    subject: str
+    text: str
+    attachments: list[str]
+
+
+def preview_package_sent(package: Package, provider: str | None = None) -> MailPreview:
+    """The mail `queue_package_sent` would queue now (sent with `provider`), without queueing
+    anything: for staff to read before they send."""
+    recipients, subject, context, files = _package_sent(package, provider)
+    text, _html = render("pakket_verzonden", **context)
+    return MailPreview(recipients, subject, text, [f["filename"] for f in files])
+
+
+def _package_sent(package: Package, provider: str | None = None):
     context = _context(package)
+    if provider:
+        context["manual"] = provider == "manual"
     to_sign, _files = _documents(package, [d for d in package.documents
                                            if d.signed_required], "pdf")
     # The raadsbrief and ontwerpbesluit went to the gemeente when the raad step started.
@@ -106,8 +131,7 @@ def queue_package_sent(package: Package) -> list[OutgoingMail]:
     subject = f"Ter ondertekening: documenten van de NVSI voor {package.organisation.name} " \
               f"({package.reference_number})"
     recipients = _recipients(package.contact, *_organisation_signers(package))
-    mail = _queue(package, KIND_SENT, recipients, subject, "pakket_verzonden", context, files)
-    return [mail]
+    return recipients, subject, context, files
 
 
 def queue_reminder(package: Package) -> list[OutgoingMail]:

@@ -314,6 +314,7 @@ def _package_page(package_id: int, errors: dict | None = None, status: int = 200
         default_provider=package.provider or runtime().settings.signing_provider,
         events=sorted(package.events, key=lambda e: (e.at, e.id), reverse=True),
         reminder_days=runtime().settings.reminder_schedule,
+        mail_preview=_mail_preview(package, actions),
         staff_names=staff_names({e.actor for e in package.events} | {package.created_by}),
         jobs=jobs_for(package.id),
         errors=errors,
@@ -340,6 +341,15 @@ def _authority(package) -> str:
 
     return authority_text(signatory_capacity(package), package.organisation.name,
                           OrgKind(package.organisation.kind), volmacht_of(package))
+
+
+def _mail_preview(package, actions: set[str]):
+    """The mail the organisation gets when the package is sent, to read before sending."""
+    if "verzenden" not in actions:
+        return None
+    from app.services.mailing import preview_package_sent
+
+    return preview_package_sent(package, package.provider or runtime().settings.signing_provider)
 
 
 def _action_fields(package, actions: set[str]) -> set[str]:

@@ -116,6 +116,11 @@ def test_no_staff_page_is_wider_than_the_screen(browser, live_server, live_app, 
         box = total.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= width
         assert page.evaluate(FITS, "#provider"), "de keuze van de ondertekendienst valt weg"
-        check_accessible(page, f"pakket (klaar) op {width} px")
+        # the mail the organisation will get, read before sending: it wraps, it is accessible
+        page.locator("details.mail-preview summary").click()
+        preview = page.locator("details.mail-preview pre").inner_text()
+        assert preview.startswith("Geachte mevrouw/heer El Amrani,")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        check_accessible(page, f"pakket (klaar, voorbeeld e-mail) op {width} px")
     finally:
         context.close()

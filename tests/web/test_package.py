@@ -513,3 +513,17 @@ def test_a_document_scanned_as_several_files_becomes_one_pdf(staff, app, monkeyp
     with app.app_context():
         stored = runtime().store.get(db.session.get(Document, first).signed_key)
     assert len(PdfReader(_bytes(stored)).pages) == 2
+
+
+def test_the_mail_is_shown_before_the_package_is_sent(staff, app, monkeypatch):
+    from app.store.models import OutgoingMail
+    from tests.web.support import count
+
+    package_id = _ready(app, staff, monkeypatch, MAATSCHAPPELIJK_LID)
+    page = text(staff.get(f"/pakketten/{package_id}"))
+    preview = page.split('class="mail-preview"')[1].split("</details>")[0]
+    assert "Voorbeeld van de e-mail aan de organisatie" in preview
+    assert "Geachte mevrouw/heer El Amrani," in preview
+    assert "stuurt Stichting De Brug hierbij de documenten" in preview
+    assert "uiterlijk op" in preview and "f.elamrani@utrecht.example" in preview
+    assert count(app, OutgoingMail) == 0  # nothing queued by looking
