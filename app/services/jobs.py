@@ -23,6 +23,7 @@ def register_jobs(settings) -> None:
     from app.services import council
     from app.services import documents
     from app.services import mailing
+    from app.services import reminders
     from app.services import sending
     from app.services.errors import ServiceError
     from signing import ConfigurationError
@@ -39,6 +40,8 @@ def register_jobs(settings) -> None:
     register(bulk.make_bulk_item, "Pakket maken en verzenden (bulk)")
     periodic(council.send_due_council_reminders, dt.timedelta(days=1),
              "Herinneringen raadsprocedure versturen")
+    periodic(reminders.send_due_reminders, dt.timedelta(hours=1),
+             "Herinneringen aan ondertekenaars versturen")
     periodic(callbacks.poll_quiet_packages,
              dt.timedelta(minutes=settings.poll_sweep_minutes),
              "Vangnet: status opvragen van pakketten zonder nieuws")

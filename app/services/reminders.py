@@ -2,8 +2,8 @@
 (`TEKENKLAAR_REMINDER_DAYS`, days after their turn began), first the organisation's signers,
 then NVSI's board signers once the organisation has signed.
 
-`send_due_reminders` is safe to run as often as one likes (a periodic job, `flask reminders
-send`): each reminder is recorded in `reminder_sent` under a unique (package, step, number),
+`send_due_reminders` is safe to run as often as one likes (an hourly periodic job, registered
+in app/services/jobs.py; or `flask reminders send`): each reminder is recorded in `reminder_sent` under a unique (package, step, number),
 so nothing goes out twice; none go out for a package whose step is done, that is no longer
 out for signing, or whose reminders staff paused. Each reminder is in the package's timeline.
 """
@@ -157,8 +157,3 @@ def set_paused(package_id: int, paused: bool, actor: str) -> Package:
                         else "Automatische herinneringen staan weer aan.")
         db.session.commit()
     return package
-
-
-def reminders_job() -> dict[str, int]:
-    """The periodic job: send the due reminders (runs in an app context)."""
-    return send_due_reminders()
