@@ -105,7 +105,7 @@ def test_stored_states_are_enums_with_the_stored_values():
     assert [s.rank for s in SignerState] == [0, 1, 2, 3, 4]  # events never lower a signer
     assert {s for s in SignerState if s.is_done} == {SignerState.ONDERTEKEND,
                                                      SignerState.GEWEIGERD}
-    assert SignerState.WACHTEND.label == "Wacht op zijn of haar beurt"
+    assert SignerState.WACHTEND.label == "Nog niet aan de beurt"
     assert [s.value for s in MailState] == ["wachtend", "verzonden", "mislukt"]
     assert [s.label for s in BulkItemState] == ["Wachtend", "Klaar", "Mislukt"]
     assert SignerState("ondertekend") == "ondertekend"  # compares with the stored string
