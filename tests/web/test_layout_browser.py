@@ -90,7 +90,10 @@ FITS = """(selector) => {
 def test_no_staff_page_is_wider_than_the_screen(browser, live_server, live_app, width, height):
     paths = fill_every_page_kind(live_app)
     ready = make_package(live_app, MAATSCHAPPELIJK_LID)
-    set_state(live_app, ready, "klaar")
+    with live_app.app_context():  # documents "made" (small PDFs in the store): ready to send
+        from tests.mail.factories import make_documents
+
+        make_documents(db.session.get(Package, ready))
     context = browser.new_context(base_url=live_server, locale="nl-NL",
                                   viewport={"width": width, "height": height})
     page = context.new_page()
