@@ -7,25 +7,37 @@ renderer's job (Jinja autoescape), so the context holds the text exactly as type
 
 The keys are the same for every kind, except that a gebruiksovereenkomst also gets `solution`,
 `start` and `fee` (its own solution). CONTEXT_KEYS and SOLUTION_KEYS list them.
+
+`contract` holds NVSI's policy values (notice period, liability cap, payment term, forum, VAT
+position, pro-rata rule) from config/data/association.toml, each already written out the way
+the contract prints it. `fee_years` is the fee table per calendar year, as the invoices will be
+sent: each year at its own rates, never two years added up.
 """
 
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 import unicodedata
 from typing import Any
 
 from app.domain.council import CouncilReaction
 from app.domain.facts import PackageFacts
+from app.domain.fees import Charge
 from app.domain.fees import Fee
+from app.domain.fees import Share
+from app.domain.fees import YearCharges
 from app.domain.formatting import format_date
 from app.domain.formatting import format_money
 from app.domain.formatting import format_percentage
 from app.domain.formatting import format_postcode
 from app.domain.organisations import Involvement
 from app.domain.organisations import OrgKind
+from app.domain.reference import Contract
+from app.domain.reference import ProRata
 from app.domain.reference import Solution
 from app.domain.reference import SurchargeKind
+from app.domain.reference import VatPosition
 from app.domain.rules import PARTICIPANT_WARNING
 from app.domain.rules import DocumentKind
 from app.domain.rules import PlannedDocument
@@ -41,6 +53,7 @@ CONTEXT_KEYS = frozenset({
     "needs_council", "participant_warning", "has_verwerkersovereenkomst",
     "verwerkersovereenkomst_on", "documents", "skipped", "fees", "fees_total", "solutions",
     "second_signatory", "volmacht", "council", "college_decision",
+    "contract", "fee_years", "verwerkersovereenkomst_pending",
 })
 SOLUTION_KEYS = frozenset({"solution", "start", "fee"})
 
@@ -78,7 +91,7 @@ def build_context(facts: PackageFacts, planned: PlannedDocument) -> dict[str, An
             raise ValueError(f"Het plan heeft geen vergoeding voor de oplossing '{code}'.")
         context["solution"] = _solution(facts.reference.solution(code))
         context["start"] = format_date(planned.start) if planned.start else DOTS
-        context["fee"] = _fee(fee, facts.reference.solution(code), planned)
+        context["fee"] = _fee(fee, facts.reference.solution(code), planned, facts)
     return context
 
 
@@ -86,11 +99,12 @@ def _package_context(facts: PackageFacts) -> dict[str, Any]:
     plan = facts.plan
     association = facts.reference.association
     starts = {doc.solution_code: doc for doc in plan.documents if doc.solution_code}
-    fees = [_fee(fee, facts.reference.solution(fee.solution_code), starts.get(fee.solution_code))
-            for fee in plan.fees]
+    fees = [_fee(fee, facts.reference.solution(fee.solution_code), starts.get(fee.solution_code),
+                 facts) for fee in plan.fees]
     vwo_planned = DocumentKind.VERWERKERSOVEREENKOMST in plan.kinds
     vwo_on = facts.on_file.verwerkersovereenkomst_on
     deadline = format_date(facts.council_deadline) if facts.council_deadline else None
+    policy = _policy(facts)
     return {
         "nvsi": {
             "name": clean(association.name),
@@ -102,6 +116,11 @@ def _package_context(facts: PackageFacts) -> dict[str, Any]:
             "email": clean(association.email),
             "website": clean(association.website),
             "iban": clean(association.iban),
+            "breach": {
+                "name": clean(association.breach_contact.name),
+                "email": clean(association.breach_contact.email),
+                "phone": clean(association.breach_contact.phone),
+            },
         },
         "board": [{"name": clean(m.name), "role": clean(m.role)} for m in association.board],
         "voorwaarden": {
@@ -133,6 +152,9 @@ def _package_context(facts: PackageFacts) -> dict[str, Any]:
         "participant_warning": PARTICIPANT_WARNING in plan.warnings,
         "has_verwerkersovereenkomst": vwo_planned,
         "verwerkersovereenkomst_on": format_date(vwo_on) if vwo_on and not vwo_planned else None,
+        "verwerkersovereenkomst_pending": (
+            clean(facts.on_file.pending_vwo())
+            if not vwo_planned and not vwo_on and facts.on_file.pending_vwo() else None),
         "documents": [
             {"title": _title(doc.kind, doc.solution_code, facts), "reason": clean(doc.reason)}
             for doc in plan.documents if doc.kind is not DocumentKind.AANBIEDINGSBRIEF
@@ -142,9 +164,81 @@ def _package_context(facts: PackageFacts) -> dict[str, Any]:
             for doc in plan.skipped
         ],
         "fees": fees,
-        "fees_total": format_money(plan.total),
+        "fees_total": _fees_total(plan.years),
+        "fee_years": [_year(year, facts, policy) for year in plan.years],
+        "contract": policy,
         "solutions": [_solution(facts.reference.solution(code)) for code in _package_solutions(facts)],
     }
+
+
+NUMBERS = {1: "één", 2: "twee", 3: "drie", 4: "vier", 5: "vijf", 6: "zes", 7: "zeven",
+           8: "acht", 9: "negen", 10: "tien", 11: "elf", 12: "twaalf"}
+
+
+def _policy(facts: PackageFacts) -> dict[str, Any]:
+    """NVSI's contract policy, each value as the contract prints it."""
+    contract: Contract = facts.reference.association.contract
+    months = contract.notice_months
+    taxed = contract.vat_position is VatPosition.BELAST
+    if contract.pro_rata is ProRata.DAG:
+        rule = ("per dag: de jaarvergoeding maal het aantal dagen van de ingangsdatum tot en met "
+                "31 december, gedeeld door het aantal dagen van dat kalenderjaar")
+    else:
+        rule = ("per begonnen maand: één twaalfde deel van de jaarvergoeding voor elke maand "
+                "vanaf de maand van de ingangsdatum tot en met december")
+    rate = format_percentage(contract.vat_rate)
+    return {
+        "notice": f"{NUMBERS.get(months, str(months))} {'maand' if months == 1 else 'maanden'}",
+        "liability_cap": format_money(contract.liability_cap),
+        "payment_days": str(contract.payment_days),
+        "forum": clean(contract.forum),
+        "vat_taxed": taxed,
+        "vat_rate": rate,
+        "vat_text": (f"Alle bedragen zijn exclusief omzetbelasting (btw). De NVSI brengt "
+                     f"{rate} btw in rekening; de factuur vermeldt het bedrag exclusief btw, de "
+                     "btw en het bedrag inclusief btw." if taxed else clean(contract.vat_text)),
+        "pro_rata": contract.pro_rata.value,
+        "pro_rata_rule": rule,
+    }
+
+
+def _share(share: Share) -> str:
+    if share.whole:
+        return "volledig jaar"
+    unit = "dagen" if share.rule is ProRata.DAG else "maanden"
+    return f"{share.units} van {share.of_units} {unit}"
+
+
+def _charge(line: Charge, facts: PackageFacts) -> dict[str, str]:
+    return {
+        "code": line.fee.solution_code,
+        "solution": clean(facts.reference.solution(line.fee.solution_code).name),
+        "start": format_date(line.start),
+        "rate": format_money(line.fee.total),
+        "share": _share(line.share),
+        "amount": format_money(line.amount),
+        "vat": format_money(line.vat),
+        "including_vat": format_money(line.including_vat),
+    }
+
+
+def _year(year: YearCharges, facts: PackageFacts, policy: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "year": str(year.year),
+        "lines": [_charge(line, facts) for line in year.charges],
+        "amount": format_money(year.amount),
+        "vat": format_money(year.vat),
+        "including_vat": format_money(year.including_vat),
+    }
+
+
+def _fees_total(years: tuple[YearCharges, ...]) -> str:
+    """What the invoices come to per calendar year, excluding VAT; years never added up."""
+    if not years:
+        return format_money(Decimal("0.00"))
+    if len(years) == 1:
+        return format_money(years[0].amount)
+    return "; ".join(f"{year.year}: {format_money(year.amount)}" for year in years)
 
 
 def _organisation(facts: PackageFacts) -> dict[str, Any]:
@@ -173,7 +267,17 @@ def _organisation(facts: PackageFacts) -> dict[str, Any]:
         "cbs_code": clean(org.cbs_code),
         "kvk": clean(org.kvk),
         "oin": clean(org.oin),
+        "privacy_officer": _reachable(org.privacy_officer),
+        "breach_contact": _reachable(org.breach_contact),
     }
+
+
+def _reachable(person) -> dict[str, str]:
+    """Name, e-mail and phone of a contact, or lines to fill in when it is not known."""
+    if person is None:
+        return {"name": DOTS, "email": DOTS, "phone": DOTS, "known": False}
+    return {"name": clean(person.name), "email": clean(person.email),
+            "phone": clean(person.phone), "known": True}
 
 
 def _person(person, *, with_contact: bool = False) -> dict[str, str]:
@@ -258,7 +362,8 @@ def _solution(solution: Solution) -> dict[str, Any]:
     }
 
 
-def _fee(fee: Fee, solution: Solution, planned: PlannedDocument | None) -> dict[str, str]:
+def _fee(fee: Fee, solution: Solution, planned: PlannedDocument | None,
+         facts: PackageFacts) -> dict[str, Any]:
     if fee.surcharge_kind is SurchargeKind.PERCENTAGE:
         basis = f"{format_percentage(fee.surcharge_rate)} van de licentie- en beheerkosten"
     else:
@@ -275,7 +380,18 @@ def _fee(fee: Fee, solution: Solution, planned: PlannedDocument | None) -> dict[
         "surcharge_basis": basis,
         "total": format_money(fee.total),
         "alv_decision": clean(fee.alv_decision),
+        "first_year": _first_charge(fee, facts),
     }
+
+
+def _first_charge(fee: Fee, facts: PackageFacts) -> dict[str, str] | None:
+    """The invoice line of the solution's first (start) year, pro rata, or None."""
+    for year in facts.plan.years:
+        for line in year.charges:
+            if line.fee.solution_code == fee.solution_code and line.first_year:
+                return _charge(line, facts)
+    return None
+
 
 
 def _package_solutions(facts: PackageFacts) -> list[str]:

@@ -61,10 +61,17 @@ class Organisation:
     kvk: str | None = None
     oin: str | None = None
     address: Address | None = None
+    privacy_officer: Person | None = None  # functionaris gegevensbescherming (FG)
+    breach_contact: Person | None = None  # for data breaches, reachable at any hour
 
     @property
     def controller_name(self) -> str:
-        """Who is verwerkingsverantwoordelijke: the College for a gemeente, else the board."""
+        """The verwerkingsverantwoordelijke: the legal person, with the organ that acts for it.
+
+        A gemeente acts through its College (Gemeentewet art. 160); a stichting, vereniging or
+        other body through its bestuur. GDPR art. 4(7): the controller is the legal person.
+        """
         if self.kind is OrgKind.GEMEENTE:
-            return f"het college van burgemeester en wethouders van de gemeente {self.name}"
-        return f"het bestuur van {self.name}"
+            return (f"de gemeente {self.name}, vertegenwoordigd door het college van "
+                    "burgemeester en wethouders")
+        return f"{self.name}, vertegenwoordigd door haar bestuur"

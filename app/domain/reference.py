@@ -95,6 +95,48 @@ class Voorwaarden(_Strict):
     adopted: dt.date
 
 
+class VatPosition(enum.StrEnum):
+    """How NVSI's fees are treated for VAT (omzetbelasting): NVSI's own tax position."""
+
+    BELAST = "belast"  # VAT at `vat_rate` on top of the amounts
+    VRIJGESTELD = "vrijgesteld"  # exempt: the exemption text is printed
+    NIET_BELAST = "niet_belast"  # outside the scope of VAT: the text is printed
+
+
+class ProRata(enum.StrEnum):
+    """How the first, incomplete calendar year is charged."""
+
+    MAAND = "maand"  # per started month: (13 - start month) / 12
+    DAG = "dag"  # per day: days from the start date to 31 December / days in that year
+
+
+class Contract(_Strict):
+    """NVSI's policy values printed in every gebruiksovereenkomst.
+
+    Each has an explicit default here, repeated in association.toml; whatever applies is
+    printed in the contract itself, so nothing is left implicit.
+    """
+
+    notice_months: int = Field(default=3, ge=1, le=24)
+    liability_cap: Amount = Decimal("50000.00")
+    payment_days: int = Field(default=30, ge=8, le=120)
+    forum: Text = "Midden-Nederland"  # the court (rechtbank) for disputes
+    vat_position: VatPosition = VatPosition.BELAST
+    vat_rate: Annotated[Decimal, Field(ge=0, le=100, decimal_places=2)] = Decimal("21")
+    vat_text: Text = (
+        "De NVSI brengt over deze vergoeding geen omzetbelasting (btw) in rekening."
+    )
+    pro_rata: ProRata = ProRata.MAAND
+
+
+class BreachContact(_Strict):
+    """Where the NVSI itself can be reached about a data breach, at any hour."""
+
+    name: Text
+    email: Text
+    phone: Text
+
+
 class Association(_Strict):
     name: Text
     short_name: Text
@@ -107,6 +149,8 @@ class Association(_Strict):
     iban: Text
     board: list[BoardMember] = Field(min_length=1)
     voorwaarden: Voorwaarden
+    breach_contact: BreachContact
+    contract: Contract = Contract()
 
     @field_validator("name")
     @classmethod
@@ -190,6 +234,7 @@ _DUTCH_ERRORS = {
     "missing": "dit veld ontbreekt",
     "extra_forbidden": "onbekend veld (een tikfout in de naam?)",
     "greater_than_equal": "moet {ge} of meer zijn",
+    "less_than_equal": "moet {le} of minder zijn",
     "decimal_max_places": "gebruik hoogstens {decimal_places} cijfers achter de punt",
     "decimal_parsing": 'geen geldig bedrag; schrijf het als tekst, bijvoorbeeld "1234.50"',
     "decimal_type": 'geen geldig bedrag; schrijf het als tekst, bijvoorbeeld "1234.50"',

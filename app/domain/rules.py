@@ -7,7 +7,12 @@
 - the raadsbrief and the ontwerpbesluit for a gemeente joining as lid (Gemeentewet art. 160 lid 2);
 - the verwerkersovereenkomst once per organisation, when it asks for a solution;
 - one gebruiksovereenkomst per solution not yet contracted;
+- the NVSI Voorwaarden Innovatieve Oplossingen with the first gebruiksovereenkomst of an
+  organisation, and again whenever their version changed since the last one it signed;
 - an aanbiedingsbrief (cover letter) with every package.
+"Once per organisation" counts open packages too: a verwerkersovereenkomst, gebruiksovereenkomst
+or the current Voorwaarden that an open (not ended) package already holds is skipped, naming
+that package. Start dates before today are refused.
 A participant that asks for a solution gets a warning that staff must acknowledge.
 """
 
@@ -20,8 +25,9 @@ from dataclasses import field
 
 from app.domain.fees import Fee
 from app.domain.fees import FeeError
+from app.domain.fees import YearCharges
+from app.domain.fees import charges_by_year
 from app.domain.fees import fee_for
-from app.domain.fees import package_total
 from app.domain.formatting import format_date
 from app.domain.organisations import Involvement
 from app.domain.organisations import OrgKind
@@ -37,6 +43,7 @@ class DocumentKind(enum.StrEnum):
     ONTWERPBESLUIT = "ontwerpbesluit"
     VERWERKERSOVEREENKOMST = "verwerkersovereenkomst"
     GEBRUIKSOVEREENKOMST = "gebruiksovereenkomst"
+    VOORWAARDEN = "voorwaarden"  # NVSI Voorwaarden Innovatieve Oplossingen
 
     @property
     def title(self) -> str:
@@ -49,6 +56,9 @@ class DocumentKind(enum.StrEnum):
             DocumentKind.AANBIEDINGSBRIEF,
             DocumentKind.RAADSBRIEF,
             DocumentKind.ONTWERPBESLUIT,
+            # General terms: handed over with the package; accepted by signing the
+            # gebruiksovereenkomst that names them (art. 6:234 BW), not signed on their own.
+            DocumentKind.VOORWAARDEN,
         }
 
 
@@ -61,6 +71,7 @@ TITLES = {
     DocumentKind.ONTWERPBESLUIT: "Ontwerpbesluit lidmaatschap",
     DocumentKind.VERWERKERSOVEREENKOMST: "Verwerkersovereenkomst",
     DocumentKind.GEBRUIKSOVEREENKOMST: "Gebruiksovereenkomst Innovatieve Oplossingen NVSI",
+    DocumentKind.VOORWAARDEN: "NVSI Voorwaarden Innovatieve Oplossingen",
 }
 
 REGISTRATION_FORMS = frozenset(
@@ -88,13 +99,40 @@ class SolutionRequest:
 
 
 @dataclass(frozen=True)
+class Pending:
+    """What an open (not ended) package of the organisation already holds."""
+
+    reference: str  # the open package's reference number, e.g. NVSI-2026-0007
+    verwerkersovereenkomst: bool = False
+    solutions: frozenset[str] = frozenset()
+    voorwaarden_version: str | None = None
+
+
+@dataclass(frozen=True)
 class OnFile:
-    """What an organisation already has with the NVSI (from signed packages)."""
+    """What an organisation already has with the NVSI: signed, and held by open packages."""
 
     registered_as: Involvement | None = None
     registered_on: dt.date | None = None
     verwerkersovereenkomst_on: dt.date | None = None
     contracted: dict[str, dt.date] = field(default_factory=dict)  # solution code → signed date
+    # The Voorwaarden version named by the last gebruiksovereenkomst it signed (None: none
+    # signed, or signed before versions were recorded).
+    voorwaarden_version: str | None = None
+    pending: tuple[Pending, ...] = ()
+
+    def pending_vwo(self) -> str | None:
+        """The reference of an open package holding a verwerkersovereenkomst, if any."""
+        return next((p.reference for p in self.pending if p.verwerkersovereenkomst), None)
+
+    def pending_solution(self, code: str) -> str | None:
+        """The reference of an open package holding a gebruiksovereenkomst for `code`."""
+        return next((p.reference for p in self.pending if code in p.solutions), None)
+
+    def pending_voorwaarden(self, version: str) -> str | None:
+        """The reference of an open package holding these Voorwaarden, if any."""
+        return next((p.reference for p in self.pending if p.voorwaarden_version == version),
+                    None)
 
 
 @dataclass(frozen=True)
@@ -124,13 +162,17 @@ class SkippedDocument:
 class PackagePlan:
     documents: tuple[PlannedDocument, ...]
     skipped: tuple[SkippedDocument, ...]
-    fees: tuple[Fee, ...]
+    fees: tuple[Fee, ...]  # the yearly rate of each solution in its start year
     warnings: tuple[str, ...]
     needs_council: bool  # the art. 160 procedure: wait for the College decision
+    years: tuple[YearCharges, ...] = ()  # the invoices per calendar year
 
     @property
     def total(self):
-        return package_total(list(self.fees))
+        """What the invoices of the package's first calendar year come to, excluding VAT."""
+        from decimal import Decimal
+
+        return self.years[0].amount if self.years else Decimal("0.00")
 
     @property
     def kinds(self) -> list[DocumentKind]:
@@ -156,14 +198,16 @@ def registration_form(kind: OrgKind, involvement: Involvement) -> DocumentKind:
 
 
 def plan_package(
-    request: PackageRequest, on_file: OnFile, reference: ReferenceData
+    request: PackageRequest, on_file: OnFile, reference: ReferenceData, *,
+    today: dt.date | None = None,
 ) -> PackagePlan:
     """Work out the documents, skipped documents, fees and warnings for one package.
 
-    Raises RuleError for an unknown or repeated solution, a start date without a fee
-    schedule, an unacknowledged participant warning, or a package with nothing to sign.
+    With `today`, a start date before it is refused. Raises RuleError for an unknown or
+    repeated solution, a past start date, a start date without a fee schedule, an
+    unacknowledged participant warning, or a package with nothing to sign.
     """
-    _check_solutions(request, reference)
+    _check_solutions(request, reference, today)
     documents: list[PlannedDocument] = []
     skipped: list[SkippedDocument] = []
     warnings: list[str] = []
@@ -197,6 +241,7 @@ def plan_package(
     for item in request.solutions:
         solution = reference.solution(item.code)
         signed_on = on_file.contracted.get(item.code)
+        held_by = on_file.pending_solution(item.code)
         if signed_on is not None:
             skipped.append(
                 SkippedDocument(
@@ -206,16 +251,34 @@ def plan_package(
                     item.code,
                 )
             )
+        elif held_by is not None:
+            skipped.append(
+                SkippedDocument(
+                    DocumentKind.GEBRUIKSOVEREENKOMST,
+                    f"De gebruiksovereenkomst voor {solution.name} zit al in het open pakket "
+                    f"{held_by}.",
+                    item.code,
+                )
+            )
         else:
             new_solutions.append(item)
 
     if new_solutions:
+        held_by = on_file.pending_vwo()
         if on_file.verwerkersovereenkomst_on is not None:
             skipped.append(
                 SkippedDocument(
                     DocumentKind.VERWERKERSOVEREENKOMST,
                     "De verwerkersovereenkomst van "
                     f"{format_date(on_file.verwerkersovereenkomst_on)} blijft van kracht.",
+                )
+            )
+        elif held_by is not None:
+            skipped.append(
+                SkippedDocument(
+                    DocumentKind.VERWERKERSOVEREENKOMST,
+                    f"De verwerkersovereenkomst zit al in het open pakket {held_by}. Tot die "
+                    "is ondertekend, worden er geen persoonsgegevens verwerkt.",
                 )
             )
         else:
@@ -242,6 +305,9 @@ def plan_package(
             )
         )
         fees.append(_fee(reference, item, index))
+    if new_solutions:
+        _plan_voorwaarden(on_file, reference, documents, skipped)
+    years = _years(reference, new_solutions, request)
 
     if not any(doc.kind.is_signed for doc in documents):
         raise RuleError(
@@ -260,14 +326,60 @@ def plan_package(
             "De brief bij het pakket: wat erin zit, waarom, en wat wij van u vragen.",
         ),
     )
-    return PackagePlan(tuple(documents), tuple(skipped), tuple(fees), tuple(warnings), needs_council)
+    return PackagePlan(tuple(documents), tuple(skipped), tuple(fees), tuple(warnings),
+                       needs_council, years)
 
 
-def _check_solutions(request: PackageRequest, reference: ReferenceData) -> None:
+def _plan_voorwaarden(on_file: OnFile, reference: ReferenceData,
+                      documents: list[PlannedDocument], skipped: list[SkippedDocument]) -> None:
+    """The Voorwaarden go with the first gebruiksovereenkomst, and again with a new version."""
+    current = reference.association.voorwaarden
+    version = current.version
+    held_by = on_file.pending_voorwaarden(version)
+    if on_file.voorwaarden_version == version:
+        skipped.append(SkippedDocument(
+            DocumentKind.VOORWAARDEN,
+            f"U heeft versie {version} van de NVSI Voorwaarden Innovatieve Oplossingen al "
+            "ontvangen en aanvaard; die versie geldt ongewijzigd."))
+    elif held_by is not None:
+        skipped.append(SkippedDocument(
+            DocumentKind.VOORWAARDEN,
+            f"Versie {version} van de NVSI Voorwaarden Innovatieve Oplossingen zit al in het "
+            f"open pakket {held_by}."))
+    else:
+        if on_file.voorwaarden_version is None and not on_file.contracted:
+            why = "horen bij uw eerste gebruiksovereenkomst"
+        elif on_file.voorwaarden_version is None:
+            why = "zijn nog niet eerder in deze versie aan u verstrekt"
+        else:
+            why = f"zijn gewijzigd sinds versie {on_file.voorwaarden_version}, die u eerder aanvaardde"
+        documents.append(PlannedDocument(
+            DocumentKind.VOORWAARDEN,
+            f"De NVSI Voorwaarden Innovatieve Oplossingen (versie {version}, vastgesteld op "
+            f"{format_date(current.adopted)}) {why}; de gebruiksovereenkomst verklaart ze van "
+            "toepassing."))
+
+
+def _years(reference: ReferenceData, solutions: list[SolutionRequest],
+           request: PackageRequest) -> tuple[YearCharges, ...]:
+    try:
+        return tuple(charges_by_year(reference, [(s.code, s.start) for s in solutions]))
+    except FeeError as exc:
+        index = request.solutions.index(solutions[-1]) if solutions else 0
+        raise RuleError(str(exc), field=f"solutions-{index}-start") from None
+
+
+def _check_solutions(request: PackageRequest, reference: ReferenceData,
+                     today: dt.date | None) -> None:
     seen: set[str] = set()
     for index, item in enumerate(request.solutions):
         if item.code not in reference.solutions:
             raise RuleError(f"Onbekende oplossing '{item.code}'.", field=f"solutions-{index}-code")
+        if today is not None and item.start < today:
+            raise RuleError(
+                f"Ingangsdatum: {format_date(item.start)} ligt in het verleden. Kies vandaag "
+                f"({format_date(today)}) of een latere datum.",
+                field=f"solutions-{index}-start")
         if item.code in seen:
             name = reference.solution(item.code).name
             raise RuleError(f"{name} staat twee keer in de aanvraag.", field=f"solutions-{index}-code")

@@ -60,7 +60,9 @@ def record_agreements(package: Package, signed_on: dt.date) -> None:
         solution = document.solution_code or ""
         rows[(kind, solution)] = dict(organisation_id=package.organisation_id, kind=kind,
                                       solution_code=solution, signed_on=signed_on,
-                                      package_id=package.id, created_at=utcnow())
+                                      package_id=package.id, created_at=utcnow(),
+                                      voorwaarden_version=(package.voorwaarden_version
+                                                           if solution else None))
     if not rows:
         return
     if db.session.get_bind().dialect.name == "postgresql":

@@ -115,7 +115,8 @@ def edit_package(package_id: int, new: NewPackage, actor: str,
         return EditResult(package, [], [])
     check_start_dates(before, after, today or dt.date.today())
     # what the organisation has on file, without what this package itself would add
-    on_file = on_file_for(a for a in organisation.agreements if a.package_id != package.id)
+    on_file = on_file_for((a for a in organisation.agreements if a.package_id != package.id),
+                          [p for p in organisation.packages if p.id != package.id])
     plan = plan_package(PackageRequest(kind, new.involvement, tuple(new.solutions),
                                        new.participant_warning_acknowledged),
                         on_file, reference)  # RuleError

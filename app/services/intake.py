@@ -11,7 +11,11 @@ signatory_capacity (burgemeester, gemachtigde or statutair; for a gemeente the
 burgemeester by default), signatory_name, signatory_function (not for the burgemeester),
 signatory_email, volmacht_on and volmacht_reference (a gemachtigde's volmacht),
 second_signatory_name/_function/_email (where the statuten ask for two); solutions-N-code and solutions-N-start
-(N = 0, 1, …; a row with neither is ignored); participant_warning_acknowledged.
+(N = 0, 1, …; a row with neither is ignored); participant_warning_acknowledged;
+fg_name, fg_email, fg_phone (the privacy officer, FG) and breach_name, breach_email, breach_phone
+(the contact for data breaches, reachable at any hour): optional here, but a package with a
+verwerkersovereenkomst needs both (the service checks that, as it knows the plan); replaces and
+replace_reason (an open package of the organisation to withdraw on purpose, and why).
 """
 
 from __future__ import annotations
@@ -72,6 +76,18 @@ class NewPackage:
     signatory_capacity: SignatoryCapacity | None = None  # None: the default for the kind
     volmacht: Volmacht | None = None
     second_signatory: Person | None = None
+    privacy_officer: Person | None = None  # the FG, when typed
+    breach_contact: Person | None = None  # reachable at any hour, when typed
+    replaces: int | None = None  # an open package to withdraw on purpose
+    replace_reason: str = ""
+
+
+FG_LABELS = {"name": "Naam functionaris gegevensbescherming",
+             "email": "E-mailadres functionaris gegevensbescherming",
+             "phone": "Telefoon functionaris gegevensbescherming"}
+BREACH_LABELS = {"name": "Naam contact bij datalekken",
+                 "email": "E-mailadres contact bij datalekken",
+                 "phone": "Telefoon contact bij datalekken (dag en nacht bereikbaar)"}
 
 
 def parse_new_package(data: Mapping[str, str], municipalities: Mapping[str, Municipality],
@@ -143,11 +159,26 @@ def parse_new_package(data: Mapping[str, str], municipalities: Mapping[str, Muni
         )
     solutions = _solutions(data, solution_codes, errors)
     acknowledged = (data.get("participant_warning_acknowledged") or "").strip().lower() in TRUE
+    privacy_officer = _optional_person(data, "fg", FG_LABELS, check, errors, phone_required=False)
+    breach_contact = _optional_person(data, "breach", BREACH_LABELS, check, errors,
+                                      phone_required=True)
+    replaces = None
+    raw_replaces = (data.get("replaces") or "").strip()
+    replace_reason = ""
+    if raw_replaces:
+        if raw_replaces.isdigit():
+            replaces = int(raw_replaces)
+            replace_reason = check("replace_reason", v.clean_text, data.get("replace_reason"),
+                                   "replace_reason", "Reden voor het vervangen") or ""
+        else:
+            errors["replaces"] = "Te vervangen pakket: kies een open pakket uit de lijst."
 
     if errors:
         raise IntakeError(errors)
     return NewPackage(organisation_id, organisation, involvement, contact, signatory,
-                      solutions, acknowledged, capacity, volmacht, second)
+                      solutions, acknowledged, capacity, volmacht, second,
+                      privacy_officer=privacy_officer, breach_contact=breach_contact,
+                      replaces=replaces, replace_reason=replace_reason)
 
 
 def parse_organisation_details(data: Mapping[str, str],
@@ -211,6 +242,25 @@ def _volmacht(data, check, errors) -> Volmacht | None:
     if granted_on is None or reference is None:
         return None
     return Volmacht(granted_on, reference)
+
+
+def _optional_person(data, prefix, labels, check, errors, *, phone_required: bool):
+    """A person given by `<prefix>_name/_email/_phone`: None when all are empty; once one is
+    typed, name and e-mail (and the phone when required) must be there too."""
+    raw = {part: (data.get(f"{prefix}_{part}") or "").strip() for part in labels}
+    if not any(raw.values()):
+        return None
+    name = check(f"{prefix}_name", v.clean_text, raw["name"], f"{prefix}_name", labels["name"])
+    email = check(f"{prefix}_email", v.clean_email, raw["email"], f"{prefix}_email",
+                  labels["email"])
+    phone = ""
+    if raw["phone"] or phone_required:
+        phone = check(f"{prefix}_phone", v.clean_phone, raw["phone"], f"{prefix}_phone",
+                      labels["phone"])
+    if name and email and (phone or not phone_required):
+        function = "functionaris gegevensbescherming" if prefix == "fg" else "contact bij datalekken"
+        return Person(name, function, email, phone or "")
+    return None
 
 
 def _organisation(data, municipalities, check, errors) -> OrganisationInput | None:

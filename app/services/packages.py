@@ -14,9 +14,11 @@ from app.domain.organisations import Involvement
 from app.domain.organisations import Organisation as OrganisationValue
 from app.domain.organisations import OrgKind
 from app.domain.organisations import Person
+from app.domain.rules import DocumentKind
 from app.domain.rules import OnFile
 from app.domain.rules import PackagePlan
 from app.domain.rules import PackageRequest
+from app.domain.rules import Pending
 from app.domain.rules import plan_package
 from app.domain.states import AgreementKind
 from app.domain.states import PackageState
@@ -24,6 +26,9 @@ from app.extensions import db
 from app.runtime import runtime
 from app.services import timeline
 from app.services.errors import NotFound
+from app.services.intake import BREACH_LABELS
+from app.services.intake import FG_LABELS
+from app.services.intake import IntakeError
 from app.services.intake import NewPackage
 from app.store.models import Agreement
 from app.store.models import ContactPerson
@@ -41,9 +46,11 @@ VWO_AGREEMENT = AgreementKind.VERWERKERSOVEREENKOMST
 GEBRUIK_AGREEMENT = AgreementKind.GEBRUIKSOVEREENKOMST
 
 
-def on_file_for(agreements: Iterable[Agreement]) -> OnFile:
-    """What an organisation already has on file, from its recorded agreements."""
-    registered_as = registered_on = vwo_on = None
+def on_file_for(agreements: Iterable[Agreement],
+                packages: Iterable[Package] = ()) -> OnFile:
+    """What an organisation already has: its recorded agreements, and what its open (not
+    ended) `packages` hold."""
+    registered_as = registered_on = vwo_on = voorwaarden = None
     contracted: dict[str, dt.date] = {}
     for agreement in agreements:
         if agreement.kind == REGISTRATION_AGREEMENT[Involvement.LID]:
@@ -55,7 +62,32 @@ def on_file_for(agreements: Iterable[Agreement]) -> OnFile:
             vwo_on = agreement.signed_on
         elif agreement.kind == GEBRUIK_AGREEMENT:
             contracted[agreement.solution_code] = agreement.signed_on
-    return OnFile(registered_as, registered_on, vwo_on, contracted)
+            voorwaarden = agreement.voorwaarden_version  # agreements come in signing order
+    pending = tuple(_pending(package) for package in packages
+                    if not PackageState(package.state).is_final)
+    return OnFile(registered_as, registered_on, vwo_on, contracted, voorwaarden, pending)
+
+
+def _pending(package: Package) -> Pending:
+    kinds = {DocumentKind(d.kind) for d in package.documents}
+    return Pending(
+        reference=package.reference_number,
+        verwerkersovereenkomst=DocumentKind.VERWERKERSOVEREENKOMST in kinds,
+        solutions=frozenset(d.solution_code for d in package.documents
+                            if d.kind == DocumentKind.GEBRUIKSOVEREENKOMST.value),
+        voorwaarden_version=(package.voorwaarden_version
+                             if DocumentKind.VOORWAARDEN in kinds else None),
+    )
+
+
+def organisation_on_file(organisation: Organisation | None, *,
+                         leave_out: int | None = None) -> OnFile:
+    """The on-file state of a stored organisation (or a new one): its agreements and its open
+    packages, except the package `leave_out` (one being replaced)."""
+    if organisation is None:
+        return OnFile()
+    packages = [p for p in organisation.packages if p.id != leave_out]
+    return on_file_for(organisation.agreements, packages)
 
 
 def find_organisation(new: NewPackage) -> Organisation | None:
@@ -81,9 +113,8 @@ def preview(new: NewPackage) -> PackagePlan:
     Raises RuleError or NotFound.
     """
     organisation = find_organisation(new)
-    kind = OrgKind(organisation.kind) if organisation else new.organisation.kind
-    on_file = on_file_for(organisation.agreements if organisation else [])
-    return plan_package(_request(new, kind), on_file, runtime().reference)
+    plan = _plan(new, organisation)
+    return plan
 
 
 def create_package(new: NewPackage, actor: str, *, idempotency_key: str | None = None,
@@ -97,10 +128,15 @@ def create_package(new: NewPackage, actor: str, *, idempotency_key: str | None =
     package (see find_by_idempotency_key).
     """
     organisation = find_organisation(new)
+    plan = _plan(new, organisation)
     kind = OrgKind(organisation.kind) if organisation else new.organisation.kind
-    on_file = on_file_for(organisation.agreements if organisation else [])
-    plan = plan_package(_request(new, kind), on_file, runtime().reference)
     capacity = signatory_capacity_for(new, kind)
+    if new.replaces is not None:
+        from app.services.sending import cancel_package
+
+        cancel_package(new.replaces, f"Vervangen door een nieuw pakket: {new.replace_reason}",
+                       actor)
+        organisation = find_organisation(new)
     try:
         if organisation is None:
             organisation = _add_organisation(new)
@@ -109,6 +145,7 @@ def create_package(new: NewPackage, actor: str, *, idempotency_key: str | None =
         if new.volmacht is not None:
             package.volmacht_on = new.volmacht.granted_on
             package.volmacht_reference = new.volmacht.reference
+        package.replaces_id = new.replaces
         package.idempotency_key = idempotency_key
         package.request_sha256 = request_sha256
         db.session.commit()
@@ -135,6 +172,48 @@ def signatory_capacity_for(new: NewPackage, kind: OrgKind):
     return capacity
 
 
+def _plan(new: NewPackage, organisation: Organisation | None) -> PackagePlan:
+    """The plan for `new`, with today's date and the open packages taken into account.
+
+    Raises RuleError, NotFound, or IntakeError when a verwerkersovereenkomst is planned while
+    the privacy officer or the breach contact is missing.
+    """
+    kind = OrgKind(organisation.kind) if organisation else new.organisation.kind
+    if new.replaces is not None:
+        _check_replaceable(new.replaces, organisation)
+    on_file = organisation_on_file(organisation, leave_out=new.replaces)
+    plan = plan_package(_request(new, kind), on_file, runtime().reference,
+                        today=dt.date.today())
+    if DocumentKind.VERWERKERSOVEREENKOMST in plan.kinds:
+        _check_privacy_contacts(new, organisation)
+    return plan
+
+
+def _check_replaceable(package_id: int, organisation: Organisation | None) -> None:
+    old = db.session.get(Package, package_id)
+    if old is None or organisation is None or old.organisation_id != organisation.id:
+        raise IntakeError({"replaces": "Te vervangen pakket: dit is geen pakket van deze "
+                                       "organisatie."})
+    state = PackageState(old.state)
+    if state.is_final or state is PackageState.ONDERTEKEND:
+        raise IntakeError({"replaces": f"Te vervangen pakket: {old.reference_number} heeft de "
+                                       f"status '{state.label}' en kan niet meer worden "
+                                       "vervangen."})
+
+
+def _check_privacy_contacts(new: NewPackage, organisation: Organisation | None) -> None:
+    """The verwerkersovereenkomst names the FG and the breach contact: both must be known."""
+    errors = {}
+    if new.privacy_officer is None and not (organisation and organisation.fg_email):
+        errors["fg_name"] = (f"{FG_LABELS['name']}: vul de functionaris gegevensbescherming "
+                             "(FG) in; de verwerkersovereenkomst noemt hem of haar.")
+    if new.breach_contact is None and not (organisation and organisation.breach_phone):
+        errors["breach_name"] = (f"{BREACH_LABELS['name']}: vul het contact bij datalekken in, "
+                                 "met een telefoonnummer dat dag en nacht bereikbaar is.")
+    if errors:
+        raise IntakeError(errors)
+
+
 def _request(new: NewPackage, kind: OrgKind) -> PackageRequest:
     return PackageRequest(kind, new.involvement, new.solutions,
                           new.participant_warning_acknowledged)
@@ -149,6 +228,18 @@ def _add_organisation(new: NewPackage) -> Organisation:
     )
     db.session.add(organisation)
     return organisation
+
+
+def _keep_privacy_contacts(organisation: Organisation, new: NewPackage) -> None:
+    """Keep the FG and breach contact as typed most recently."""
+    if new.privacy_officer is not None:
+        person = new.privacy_officer
+        organisation.fg_name, organisation.fg_email = person.name, person.email
+        organisation.fg_phone = person.phone or None
+    if new.breach_contact is not None:
+        person = new.breach_contact
+        organisation.breach_name, organisation.breach_email = person.name, person.email
+        organisation.breach_phone = person.phone
 
 
 def _store(new: NewPackage, organisation: Organisation, plan: PackagePlan,
@@ -167,7 +258,8 @@ def _store(new: NewPackage, organisation: Organisation, plan: PackagePlan,
     timeline.record(
         package, actor, "aangemaakt",
         f"Pakket aangemaakt met {len(plan.documents)} documenten"
-        + (f" (totaal per jaar {_money(plan.total)})" if plan.fees else "") + ".",
+        + (f" (eerste kalenderjaar {plan.years[0].year}: {_money(plan.total)} excl. btw)"
+           if plan.years else "") + ".",
         documents=[d.kind.value for d in plan.documents],
         skipped=[s.kind.value for s in plan.skipped],
     )
@@ -181,6 +273,9 @@ def store_plan(package: Package, new: NewPackage, plan: PackagePlan) -> list[str
     planned is removed. Return the Dutch labels of the removed documents. No commit."""
     reference = runtime().reference
     organisation = package.organisation
+    _keep_privacy_contacts(organisation, new)
+    package.voorwaarden_version = (reference.association.voorwaarden.version if plan.fees
+                                   else None)
     package.involvement = new.involvement.value
     with db.session.no_autoflush:  # a new package has no people yet: not flushed before
         package.contact = _person(organisation, new.contact)
@@ -275,6 +370,7 @@ def get_package(package_id: int) -> Package:
 def plan_of(package: Package) -> PackagePlan:
     """Re-derive the stored package's plan (documents, skipped, fees) for rendering."""
     from app.domain.fees import Fee
+    from app.domain.fees import charges_by_year
     from app.domain.reference import SurchargeKind
     from app.domain.rules import DocumentKind
     from app.domain.rules import PlannedDocument
@@ -293,7 +389,10 @@ def plan_of(package: Package) -> PackagePlan:
             SurchargeKind(s.surcharge_kind), s.surcharge_rate, s.alv_decision)
         for s in package.solutions if s.contracted
     )
-    return PackagePlan(documents, skipped, fees, tuple(package.warnings), package.needs_council)
+    starts = [(s.solution_code, s.start_date) for s in package.solutions if s.contracted]
+    years = tuple(charges_by_year(runtime().reference, starts, fees))
+    return PackagePlan(documents, skipped, fees, tuple(package.warnings), package.needs_council,
+                       years)
 
 
 def facts_for(package: Package) -> PackageFacts:
@@ -301,14 +400,19 @@ def facts_for(package: Package) -> PackageFacts:
     settings = runtime().settings
     org = package.organisation
     address = Address(org.street or "", org.postcode or "", org.city or "")
+    fg = (Person(org.fg_name, "functionaris gegevensbescherming", org.fg_email,
+                 org.fg_phone or "") if org.fg_email else None)
+    breach = (Person(org.breach_name, "contact bij datalekken", org.breach_email,
+                     org.breach_phone or "") if org.breach_email else None)
     organisation = OrganisationValue(org.name, OrgKind(org.kind), org.cbs_code, org.kvk,
-                                     org.oin, address)
+                                     org.oin, address, fg, breach)
     contact = package.contact
     signatory = package.signatory
     # The on-file state as it was when the package was made: agreements from this package
     # itself (once signed) must not make its own documents say they are skipped.
     agreements = [a for a in org.agreements if a.package_id != package.id]
-    on_file = on_file_for(agreements)
+    earlier = [p for p in org.packages if p.id < package.id]
+    on_file = on_file_for(agreements, earlier)
     return PackageFacts(
         reference_number=package.reference_number,
         created_on=package.created_at.date(),

@@ -46,6 +46,14 @@ class Organisation(db.Model):
     street: Mapped[str | None] = mapped_column(sa.String(200))
     postcode: Mapped[str | None] = mapped_column(sa.String(7))
     city: Mapped[str | None] = mapped_column(sa.String(200))
+    # The privacy officer (functionaris gegevensbescherming, FG) and the contact for data
+    # breaches, reachable at any hour: both named in the verwerkersovereenkomst.
+    fg_name: Mapped[str | None] = mapped_column(sa.String(200))
+    fg_email: Mapped[str | None] = mapped_column(sa.String(320))
+    fg_phone: Mapped[str | None] = mapped_column(sa.String(40))
+    breach_name: Mapped[str | None] = mapped_column(sa.String(200))
+    breach_email: Mapped[str | None] = mapped_column(sa.String(320))
+    breach_phone: Mapped[str | None] = mapped_column(sa.String(40))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     contacts: Mapped[list[ContactPerson]] = relationship(
@@ -109,6 +117,8 @@ class Agreement(db.Model):
     solution_code: Mapped[str] = mapped_column(sa.String(60), default="")
     signed_on: Mapped[dt.date]
     package_id: Mapped[int | None] = mapped_column(sa.ForeignKey("package.id"))
+    # For a gebruiksovereenkomst: the version of the NVSI Voorwaarden it declared applicable.
+    voorwaarden_version: Mapped[str | None] = mapped_column(sa.String(40))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     organisation: Mapped[Organisation] = relationship(back_populates="agreements")
@@ -152,7 +162,12 @@ class Package(db.Model):
     second_signatory_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contact_person.id"))
     skipped: Mapped[list] = mapped_column(sa.JSON, default=list)  # [{kind, reason, solution}]
     warnings: Mapped[list] = mapped_column(sa.JSON, default=list)
+    # What the invoices of the package's first calendar year come to, excluding VAT.
     total: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
+    # The NVSI Voorwaarden version its gebruiksovereenkomsten name (None: it has none).
+    voorwaarden_version: Mapped[str | None] = mapped_column(sa.String(40))
+    # The open package this one replaced (withdrawn on purpose, with the reason).
+    replaces_id: Mapped[int | None] = mapped_column(sa.ForeignKey("package.id"))
     provider: Mapped[str | None] = mapped_column(sa.String(40))
     envelope_id: Mapped[str | None] = mapped_column(sa.String(200), index=True)
     send_key: Mapped[str | None] = mapped_column(sa.String(80))  # idempotency key of the send

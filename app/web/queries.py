@@ -201,7 +201,10 @@ def bulk_preview(organisation_ids: list[int], request: PackageRequest) -> list[P
     from app.domain.rules import plan_package
     from app.runtime import runtime
     from app.services.bulk import no_people_message
-    from app.services.packages import on_file_for
+    from app.domain.rules import DocumentKind
+    from app.services.packages import missing_privacy_contacts
+    from app.services.packages import on_file_for  # noqa: F401
+    from app.services.packages import organisation_on_file
 
     if not organisation_ids:
         return []
@@ -220,9 +223,14 @@ def bulk_preview(organisation_ids: list[int], request: PackageRequest) -> list[P
         wanted = PackageRequest(OrgKind(organisation.kind), request.involvement,
                                 request.solutions, request.participant_warning_acknowledged)
         try:
-            plan = plan_package(wanted, on_file_for(organisation.agreements), reference)
+            plan = plan_package(wanted, organisation_on_file(organisation), reference,
+                                today=dt.date.today())
         except RuleError as exc:
             rows.append(PreviewRow(organisation, problem=exc.message))
+            continue
+        missing = missing_privacy_contacts(organisation)
+        if DocumentKind.VERWERKERSOVEREENKOMST in plan.kinds and missing:
+            rows.append(PreviewRow(organisation, problem=missing))
             continue
         rows.append(PreviewRow(organisation, len(plan.documents),
                                plan.total if plan.fees else None, plan.needs_council))

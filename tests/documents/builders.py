@@ -30,6 +30,10 @@ GEMEENTE = "Súdwest-Fryslân"
 CONTACT = Person("Olena Шевченко-de Wit", "adviseur sociaal domein", "o.dewit@example.nl",
                  "+31 30 123 4567")
 SIGNATORY = Person("Sharon Dijksma", "burgemeester", "burgemeester@example.nl")
+FG = Person("mr. Noor El Amrani", "functionaris gegevensbescherming", "fg@example.nl",
+            "+31 58 123 4567")
+BREACH = Person("Servicedesk Informatiebeveiliging", "contact bij datalekken",
+                "datalek@example.nl", "+31 6 12345678")
 THREE = (("schuldenradar", dt.date(2026, 1, 1)), ("wijkteamdossier", dt.date(2026, 3, 1)),
          ("participatiematch", dt.date(2027, 1, 1)))
 
@@ -39,7 +43,8 @@ def facts(kind: OrgKind = OrgKind.GEMEENTE, involvement: Involvement = Involveme
           contact: Person = CONTACT, signatory: Person = SIGNATORY, hours: int = 24,
           deadline: dt.date | None = dt.date(2026, 2, 15),
           address: Address | None = Address("Marktstraat 15", "8601cg", "Sneek"),
-          reference_number: str = "NVSI-2026-0042") -> PackageFacts:
+          reference_number: str = "NVSI-2026-0042", privacy_officer: Person | None = FG,
+          breach_contact: Person | None = BREACH) -> PackageFacts:
     """A package for one organisation, planned by the domain's own rules."""
     on_file = on_file or OnFile()
     request = PackageRequest(
@@ -52,7 +57,8 @@ def facts(kind: OrgKind = OrgKind.GEMEENTE, involvement: Involvement = Involveme
         reference_number=reference_number,
         created_on=dt.date(2025, 12, 1),
         organisation=Organisation(name, kind, cbs_code="GM1900" if kind is OrgKind.GEMEENTE
-                                  else None, address=address),
+                                  else None, address=address,
+                                  privacy_officer=privacy_officer, breach_contact=breach_contact),
         involvement=involvement,
         contact=contact,
         signatory=signatory,

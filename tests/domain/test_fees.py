@@ -99,13 +99,14 @@ def test_package_total_2027(reference):
     assert package_total(fees) == D("24993.45")
 
 
-def test_package_total_mixed_years(reference):
+def test_package_total_never_adds_two_years_rates(reference):
     fees = [
         fee_for(reference, "wijkteamdossier", dt.date(2026, 3, 1)),
         fee_for(reference, "mantelzorgwaardering", dt.date(2027, 1, 1)),
     ]
-    # 10113.75 + 2637.30 = 12751.05
-    assert package_total(fees) == D("12751.05")
+    # 10113.75 (a 2026 rate) + 2637.30 (a 2027 rate) would be a sum that no invoice shows.
+    with pytest.raises(ValueError):
+        package_total(fees)
 
 
 def test_package_total_of_nothing_is_zero_euros():

@@ -34,13 +34,15 @@ def test_involvement():
     "name, kind, controller",
     [
         ("Sûdwest-Fryslân", OrgKind.GEMEENTE,
-         "het college van burgemeester en wethouders van de gemeente Sûdwest-Fryslân"),
+         "de gemeente Sûdwest-Fryslân, vertegenwoordigd door het college van burgemeester en "
+         "wethouders"),
         ("'s-Hertogenbosch", OrgKind.GEMEENTE,
-         "het college van burgemeester en wethouders van de gemeente 's-Hertogenbosch"),
+         "de gemeente 's-Hertogenbosch, vertegenwoordigd door het college van burgemeester en "
+         "wethouders"),
         ("Werkbedrijf Rijk van Nijmegen", OrgKind.PUBLIEKE_ORGANISATIE,
-         "het bestuur van Werkbedrijf Rijk van Nijmegen"),
+         "Werkbedrijf Rijk van Nijmegen, vertegenwoordigd door haar bestuur"),
         ("Stichting Zorg & Welzijn", OrgKind.MAATSCHAPPELIJKE_ORGANISATIE,
-         "het bestuur van Stichting Zorg & Welzijn"),
+         "Stichting Zorg & Welzijn, vertegenwoordigd door haar bestuur"),
     ],
 )
 def test_controller_name(name, kind, controller):

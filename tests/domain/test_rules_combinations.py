@@ -11,6 +11,8 @@ the design (not from app/domain/rules.py):
   and then the package waits for the council (needs_council);
 - a verwerkersovereenkomst once per organisation, only when a new solution is asked;
 - one gebruiksovereenkomst per asked solution not yet contracted;
+- the NVSI Voorwaarden after them, with the first gebruiksovereenkomst (none of these on-file
+  situations records a Voorwaarden version, so whenever a gebruiksovereenkomst is planned);
 - a participant (not already a member) that asks for a solution gets the warning;
 - nothing to sign → RuleError.
 
@@ -52,6 +54,7 @@ RAADSBRIEF = D.RAADSBRIEF
 ONTWERPBESLUIT = D.ONTWERPBESLUIT
 VWO = D.VERWERKERSOVEREENKOMST
 GO = D.GEBRUIKSOVEREENKOMST
+VW = D.VOORWAARDEN
 
 REGISTERED_ON = dt.date(2024, 5, 14)  # "14 mei 2024"
 VWO_ON = dt.date(2025, 3, 3)  # "3 maart 2025"
@@ -65,10 +68,15 @@ ASKED = {
     "twee": (WIJKTEAM, SCHULDEN),
 }
 NAMES = {"wijkteamdossier": "Wijkteamdossier", "schuldenradar": "Schuldenradar"}
-# Yearly totals worked out by hand in test_fees.py:
-#   wijkteamdossier 2026: 6850.00 + 2140.00 + 12.5% of 8990.00 (1123.75)  = 10113.75
-#   schuldenradar 2027:   4377.50 + 1313.75 + fixed 695.00                 =  6386.25
-TOTALS = {"wijkteamdossier": Decimal("10113.75"), "schuldenradar": Decimal("6386.25")}
+# Yearly totals worked out by hand in test_fees.py, and the first year's invoice (pro rata per
+# started month, the shipped policy):
+#   wijkteamdossier 2026: 6850.00 + 2140.00 + 12.5% of 8990.00 (1123.75)  = 10113.75;
+#                         from 1 March: 10/12 → 8428.125 → 8428.13
+#   schuldenradar 2027:   4377.50 + 1313.75 + fixed 695.00                 =  6386.25;
+#                         from 1 January: the whole year
+# The plan's total is the first calendar year's invoices only (never two years added up).
+FIRST_YEAR = {"wijkteamdossier": (2026, Decimal("8428.13")),
+              "schuldenradar": (2027, Decimal("6386.25"))}
 
 # What is on file: (registered as, verwerkersovereenkomst on file, which asked solutions are
 # contracted). "zelfde" = registered with the involvement the request asks for.
@@ -143,6 +151,9 @@ def expected_plan(kind, involvement, asked, on_file: OnFile) -> dict:
             documents.append((VWO, None))
     for code in new:
         documents.append((GO, code))
+    if new:
+        documents.append((VW, None))
+    first_year = min((FIRST_YEAR[code][0] for code in new), default=None)
 
     return {
         "documents": documents,
@@ -151,7 +162,8 @@ def expected_plan(kind, involvement, asked, on_file: OnFile) -> dict:
         "warning": involvement == PART and on_file.registered_as != LID and len(asked) > 0,
         "needs_council": kind == G and involvement == LID and not form_on_file,
         "fee_codes": new,
-        "total": sum((TOTALS[code] for code in new), Decimal("0.00")),
+        "total": sum((FIRST_YEAR[code][1] for code in new if FIRST_YEAR[code][0] == first_year),
+                     Decimal("0.00")),
     }
 
 
@@ -215,30 +227,30 @@ def test_every_combination(combo, reference):
 SPELLED_OUT = [
     (G, LID, "twee", "niets",
      [(BRIEF, None), (BIJLAGE_1, None), (RAADSBRIEF, None), (ONTWERPBESLUIT, None), (VWO, None),
-      (GO, "wijkteamdossier"), (GO, "schuldenradar")], True, False),
+      (GO, "wijkteamdossier"), (GO, "schuldenradar"), (VW, None)], True, False),
     (G, LID, "geen", "niets",
      [(BRIEF, None), (BIJLAGE_1, None), (RAADSBRIEF, None), (ONTWERPBESLUIT, None)], True, False),
     (G, LID, "een", "participant_vraagt_lid",
      [(BRIEF, None), (BIJLAGE_1, None), (RAADSBRIEF, None), (ONTWERPBESLUIT, None), (VWO, None),
-      (GO, "wijkteamdossier")], True, False),
+      (GO, "wijkteamdossier"), (VW, None)], True, False),
     (P, LID, "een", "niets",
-     [(BRIEF, None), (BIJLAGE_3, None), (VWO, None), (GO, "wijkteamdossier")], False, False),
+     [(BRIEF, None), (BIJLAGE_3, None), (VWO, None), (GO, "wijkteamdossier"), (VW, None)], False, False),
     (M, LID, "geen", "niets", [(BRIEF, None), (BIJLAGE_3, None)], False, False),
     (M, LID, "een", "participant_vraagt_lid",
-     [(BRIEF, None), (BIJLAGE_3, None), (VWO, None), (GO, "wijkteamdossier")], False, False),
+     [(BRIEF, None), (BIJLAGE_3, None), (VWO, None), (GO, "wijkteamdossier"), (VW, None)], False, False),
     (G, PART, "een", "niets",
-     [(BRIEF, None), (BIJLAGE_2, None), (VWO, None), (GO, "wijkteamdossier")], False, True),
+     [(BRIEF, None), (BIJLAGE_2, None), (VWO, None), (GO, "wijkteamdossier"), (VW, None)], False, True),
     (M, PART, "geen", "niets", [(BRIEF, None), (BIJLAGE_2, None)], False, False),
     (P, PART, "twee", "geregistreerd",
-     [(BRIEF, None), (VWO, None), (GO, "wijkteamdossier"), (GO, "schuldenradar")], False, True),
+     [(BRIEF, None), (VWO, None), (GO, "wijkteamdossier"), (GO, "schuldenradar"), (VW, None)], False, True),
     (G, LID, "twee", "registratie_en_vwo",
-     [(BRIEF, None), (GO, "wijkteamdossier"), (GO, "schuldenradar")], False, False),
+     [(BRIEF, None), (GO, "wijkteamdossier"), (GO, "schuldenradar"), (VW, None)], False, False),
     (G, LID, "twee", "registratie_vwo_een_oplossing",
-     [(BRIEF, None), (GO, "schuldenradar")], False, False),
+     [(BRIEF, None), (GO, "schuldenradar"), (VW, None)], False, False),
     (M, PART, "twee", "registratie_vwo_een_oplossing",
-     [(BRIEF, None), (GO, "schuldenradar")], False, True),
+     [(BRIEF, None), (GO, "schuldenradar"), (VW, None)], False, True),
     (G, PART, "een", "lid_vraagt_participant",
-     [(BRIEF, None), (VWO, None), (GO, "wijkteamdossier")], False, False),
+     [(BRIEF, None), (VWO, None), (GO, "wijkteamdossier"), (VW, None)], False, False),
 ]
 
 
@@ -289,7 +301,7 @@ def test_skipped_reasons_spelled_out(reference):
         (GO, "wijkteamdossier"):
             "De gebruiksovereenkomst voor Wijkteamdossier van 2 februari 2026 blijft van kracht.",
     }
-    assert plan.kinds == [BRIEF, GO]
+    assert plan.kinds == [BRIEF, GO, VW]
 
 
 def test_registered_without_a_date_says_so_without_a_date(reference):
@@ -305,7 +317,7 @@ def test_a_contracted_solution_that_is_not_asked_changes_nothing(reference):
                      contracted={"mantelzorgwaardering": CONTRACTED_ON})
     plan = _plan(P, LID, (WIJKTEAM,), on_file, reference, acknowledged=False)
     assert [(doc.kind, doc.solution_code) for doc in plan.documents] == [
-        (BRIEF, None), (VWO, None), (GO, "wijkteamdossier")
+        (BRIEF, None), (VWO, None), (GO, "wijkteamdossier"), (VW, None)
     ]
     assert [s.kind for s in plan.skipped] == [BIJLAGE_3]
 

@@ -77,7 +77,7 @@ def test_a_start_date_without_schedule_is_no_error_for_a_solution_already_contra
         reference,
     )
     assert [(d.kind, d.solution_code) for d in plan.documents][1:] == [
-        (DocumentKind.GEBRUIKSOVEREENKOMST, "schuldenradar")
+        (DocumentKind.GEBRUIKSOVEREENKOMST, "schuldenradar"), (DocumentKind.VOORWAARDEN, None)
     ]
 
 
