@@ -73,6 +73,10 @@ def new_package(number: int) -> NewPackage:
         signatory=Person("Teken Bevoegde", "voorzitter", f"bestuur{number}@bench.example"),
         solutions=tuple(SolutionRequest(code, dt.date(2027, 1, 1)) for code in SOLUTIONS),
         participant_warning_acknowledged=False,
+        privacy_officer=Person("Privacy Officer", "functionaris gegevensbescherming",
+                               f"fg{number}@bench.example"),
+        breach_contact=Person("Servicedesk", "contact bij datalekken",
+                              f"datalek{number}@bench.example", "+31 6 12345678"),
     )
 
 

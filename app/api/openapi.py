@@ -113,6 +113,19 @@ NEW_PACKAGE_FIELDS: dict = {
     "volmacht_reference": {"type": "string", "examples": ["V-12"]},
     "second_signatory_name": STRING, "second_signatory_function": STRING,
     "second_signatory_email": STRING,
+    "fg_name": {"type": "string", "description": "De functionaris gegevensbescherming (FG); "
+                                                 "verplicht (met fg_email) bij een "
+                                                 "verwerkersovereenkomst, tenzij bekend."},
+    "fg_email": STRING, "fg_phone": STRING,
+    "breach_name": {"type": "string", "description": "Contact bij datalekken, dag en nacht "
+                                                     "bereikbaar; verplicht (met breach_email "
+                                                     "en breach_phone) bij een "
+                                                     "verwerkersovereenkomst, tenzij bekend."},
+    "breach_email": STRING, "breach_phone": STRING,
+    "replaces": {"type": ["string", "integer"],
+                 "description": "Een open pakket van deze organisatie dat bewust wordt "
+                                "vervangen: het wordt ingetrokken met replace_reason."},
+    "replace_reason": STRING,
     "solutions": {"type": "array", "items": _object(
         {"code": {"type": "string", "examples": ["schuldenradar"]},
          "start": {"type": "string", "examples": ["2027-01-01"],

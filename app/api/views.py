@@ -74,6 +74,8 @@ PACKAGE_FIELDS = (
     "signatory_email", "participant_warning_acknowledged", "signatory_capacity",
     "volmacht_on", "volmacht_reference", "second_signatory_name", "second_signatory_function",
     "second_signatory_email",
+    "fg_name", "fg_email", "fg_phone", "breach_name", "breach_email", "breach_phone",
+    "replaces", "replace_reason",
 )
 
 
@@ -338,6 +340,10 @@ def create_package():
     new = _parse_package(flat)
     try:
         package = create(new, actor=_actor(), idempotency_key=key, request_sha256=digest)
+    except IntakeError as exc:  # the plan asks for a field the input left empty
+        db.session.rollback()
+        raise Problem("ongeldige-invoer", "Niet alle velden zijn goed ingevuld.",
+                      errors={_api_field(k): v for k, v in exc.errors.items()}) from None
     except IntegrityError:  # the same key, made by a concurrent request a moment ago
         db.session.rollback()
         earlier = find_by_idempotency_key(key) if key else None

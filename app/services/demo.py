@@ -113,6 +113,10 @@ def _demo_packages(today: dt.date) -> int:
             contact=contact, signatory=signatory,
             solutions=tuple(SolutionRequest(code, start) for code in solutions),
             participant_warning_acknowledged=True,
+            privacy_officer=Person("mr. N. (Noor) Bakker", "functionaris gegevensbescherming",
+                                   "fg@example.nl", "+31 30 286 1000"),
+            breach_contact=Person("Servicedesk Informatiebeveiliging", "contact bij datalekken",
+                                  "datalek@example.nl", "+31 6 12345678"),
         ), actor="demo")
         made += 1
         if later is None:

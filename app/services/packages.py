@@ -201,6 +201,16 @@ def _check_replaceable(package_id: int, organisation: Organisation | None) -> No
                                        "vervangen."})
 
 
+def missing_privacy_contacts(organisation: Organisation) -> str | None:
+    """Why a package with a verwerkersovereenkomst cannot be made for this stored organisation
+    from what is on file (no privacy officer or breach contact), or None."""
+    if organisation.fg_email and organisation.breach_phone:
+        return None
+    return (f"Van {organisation.name} zijn nog geen functionaris gegevensbescherming en contact "
+            "bij datalekken bekend; de verwerkersovereenkomst noemt ze. Maak eerst een pakket "
+            "met de hand.")
+
+
 def _check_privacy_contacts(new: NewPackage, organisation: Organisation | None) -> None:
     """The verwerkersovereenkomst names the FG and the breach contact: both must be known."""
     errors = {}

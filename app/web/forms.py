@@ -52,6 +52,7 @@ FIELD_ORDER = (
     "signatory_capacity", "signatory_name", "signatory_function", "signatory_email",
     "volmacht_on", "volmacht_reference",
     "second_signatory_name", "second_signatory_function", "second_signatory_email",
+    "fg_name", "fg_email", "fg_phone", "breach_name", "breach_email", "breach_phone",
     "solutions",
     *(f"solutions-{n}-{part}" for n in range(SOLUTION_ROWS) for part in ("code", "start")),
     "participant_warning_acknowledged",

@@ -118,6 +118,9 @@ def package_new_post():
         if repeated is None:
             raise
         return repeated
+    except IntakeError as exc:  # the plan asks for a field left empty (FG, breach contact)
+        db.session.rollback()
+        return _new_form(values, exc.errors, status=422)
     except RuleError as exc:
         db.session.rollback()
         message = exc.message

@@ -200,6 +200,7 @@ def bulk_preview(organisation_ids: list[int], request: PackageRequest) -> list[P
     from app.domain.rules import RuleError
     from app.domain.rules import plan_package
     from app.runtime import runtime
+    from app.domain.rules import DocumentKind
     from app.services.bulk import no_people_message
     from app.domain.rules import DocumentKind
     from app.services.packages import missing_privacy_contacts

@@ -15,6 +15,10 @@ GEMEENTE = {
     "contact_email": "f.elamrani@utrecht.example", "contact_phone": "030 286 0000",
     "signatory_name": "Sharon Dijksma", "signatory_function": "burgemeester",
     "signatory_email": "burgemeester@utrecht.example",
+    "fg_name": "mr. Noor El Amrani", "fg_email": "fg@utrecht.example",
+    "fg_phone": "030 286 1000",
+    "breach_name": "Servicedesk Informatiebeveiliging", "breach_email": "datalek@utrecht.example",
+    "breach_phone": "06 12345678",
     "solutions": [{"code": "schuldenradar", "start": "2027-01-01"},
                   {"code": "wijkteamdossier", "start": "01-03-2027"}],
 }

@@ -23,6 +23,11 @@ from app.store.models import Organisation
 from app.store.models import Package
 
 
+FG = Person("Noor El Amrani", "functionaris gegevensbescherming", "fg@utrecht.nl", "")
+BREACH = Person("Servicedesk Informatiebeveiliging", "contact bij datalekken",
+                "datalek@utrecht.nl", "+31 6 12345678")
+
+
 def new_package(kind=OrgKind.GEMEENTE, involvement=Involvement.LID, solutions=(), ack=False,
                 name="Utrecht", cbs="GM0344", organisation_id=None):
     return NewPackage(
@@ -35,6 +40,8 @@ def new_package(kind=OrgKind.GEMEENTE, involvement=Involvement.LID, solutions=()
         signatory=Person("Sharon Dijksma", "burgemeester", "b@utrecht.nl"),
         solutions=tuple(SolutionRequest(c, d) for c, d in solutions),
         participant_warning_acknowledged=ack,
+        privacy_officer=FG,
+        breach_contact=BREACH,
     )
 
 
@@ -42,25 +49,31 @@ def test_gemeente_joining_as_lid_with_two_solutions(app):
     """The package holds the documents, signers and fees the rules call for."""
     with app.app_context():
         package = create_package(new_package(solutions=[
-            ("schuldenradar", dt.date(2026, 1, 1)), ("mantelzorgwaardering", dt.date(2027, 7, 1))
+            ("schuldenradar", dt.date(2027, 1, 1)), ("mantelzorgwaardering", dt.date(2027, 7, 1))
         ]), actor="test")
         package = db.session.get(Package, package.id)
         assert package.state == "concept"
         assert package.reference_number == f"NVSI-{package.created_at.year}-{package.id:04d}"
         assert [d.kind for d in package.documents] == [
             "aanbiedingsbrief", "aanmelding_gemeente_lid", "raadsbrief", "ontwerpbesluit",
-            "verwerkersovereenkomst", "gebruiksovereenkomst", "gebruiksovereenkomst"]
+            "verwerkersovereenkomst", "gebruiksovereenkomst", "gebruiksovereenkomst",
+            "voorwaarden"]
         assert package.needs_council
         # signers: the organisation first, then the NVSI board in the association file's order
         assert [(s.order, s.party, s.role) for s in package.signers] == [
             (1, "organisatie", "burgemeester"), (2, "nvsi", "voorzitter"),
             (3, "nvsi", "penningmeester")]
-        # schuldenradar 2026: 4250.00 + 1275.50 = 5525.50; 12.5% = 690.6875 -> 690.69;
-        # total 6216.19. mantelzorgwaardering 2027: 1493.50 + 448.80 + 695.00 fixed = 2637.30.
+        # schuldenradar 2027: 4377.50 + 1313.75 + 695.00 fixed = 6386.25.
+        # mantelzorgwaardering 2027: 1493.50 + 448.80 + 695.00 fixed = 2637.30.
         fees = {s.solution_code: s.total for s in package.solutions}
-        assert fees == {"schuldenradar": Decimal("6216.19"),
+        assert fees == {"schuldenradar": Decimal("6386.25"),
                         "mantelzorgwaardering": Decimal("2637.30")}
-        assert package.total == Decimal("8853.49")
+        # The first calendar year's invoices: 6386.25 in full; mantelzorgwaardering from
+        # 1 July per started month 6/12 of 2637.30 = 1318.65; 6386.25 + 1318.65 = 7704.90.
+        assert package.total == Decimal("7704.90")
+        assert package.voorwaarden_version == "2.1"
+        assert (package.organisation.fg_email, package.organisation.breach_phone) == (
+            "fg@utrecht.nl", "+31 6 12345678")
         assert [e.kind for e in package.events] == ["aangemaakt"]
 
 
@@ -75,16 +88,16 @@ def test_agreements_on_file_are_skipped_with_the_reason(app):
         ])
         db.session.commit()
         package = create_package(new_package(
-            organisation_id=org.id, solutions=[("schuldenradar", dt.date(2026, 1, 1))]),
+            organisation_id=org.id, solutions=[("schuldenradar", dt.date(2027, 1, 1))]),
             actor="test")
         assert [d.kind for d in package.documents] == ["aanbiedingsbrief",
-                                                       "gebruiksovereenkomst"]
+                                                       "gebruiksovereenkomst", "voorwaarden"]
         reasons = [s["reason"] for s in package.skipped]
         assert "De verwerkersovereenkomst van 3 maart 2025 blijft van kracht." in reasons
         facts = facts_for(package)
         assert facts.on_file.verwerkersovereenkomst_on == dt.date(2025, 3, 3)
         assert [d.kind.value for d in facts.plan.documents] == [
-            "aanbiedingsbrief", "gebruiksovereenkomst"]
+            "aanbiedingsbrief", "gebruiksovereenkomst", "voorwaarden"]
 
 
 def test_rule_error_changes_nothing(app):
@@ -94,7 +107,7 @@ def test_rule_error_changes_nothing(app):
             create_package(new_package(kind=OrgKind.MAATSCHAPPELIJKE_ORGANISATIE,
                                        name="Stichting <Noord> & Zuid",
                                        involvement=Involvement.PARTICIPANT,
-                                       solutions=[("schuldenradar", dt.date(2026, 1, 1))]),
+                                       solutions=[("schuldenradar", dt.date(2027, 1, 1))]),
                            actor="test")
         assert info.value.field == "participant_warning_acknowledged"
         assert "inbesteding" in info.value.message
@@ -107,7 +120,7 @@ def test_acknowledged_participant_gets_a_package(app):
         package = create_package(new_package(
             kind=OrgKind.MAATSCHAPPELIJKE_ORGANISATIE, name="Stichting <Noord> & Zuid",
             involvement=Involvement.PARTICIPANT, ack=True,
-            solutions=[("schuldenradar", dt.date(2026, 1, 1))]), actor="test")
+            solutions=[("schuldenradar", dt.date(2027, 1, 1))]), actor="test")
         assert package.organisation.name == "Stichting <Noord> & Zuid"
         assert package.participant_warning_acknowledged
         assert package.warnings and "inbesteding" in package.warnings[0]
@@ -117,9 +130,10 @@ def test_acknowledged_participant_gets_a_package(app):
 
 def test_preview_writes_nothing(app):
     with app.app_context():
-        plan = preview(new_package(solutions=[("wijkteamdossier", dt.date(2026, 5, 1))]))
-        # 6850.00 + 2140.00 = 8990.00; 12.5% = 1123.75; total 10113.75
-        assert plan.total == Decimal("10113.75")
+        plan = preview(new_package(solutions=[("wijkteamdossier", dt.date(2027, 5, 1))]))
+        # 2027: 7055.50 + 2204.20 + 695.00 = 9954.70; from 1 May per started month 8/12:
+        # 6636.4666… → 6636.47
+        assert plan.total == Decimal("6636.47")
         assert db.session.scalar(sa.select(sa.func.count(Organisation.id))) == 0
 
 
@@ -127,5 +141,5 @@ def test_same_municipality_is_not_added_twice(app):
     with app.app_context():
         first = create_package(new_package(), actor="test")
         second = create_package(new_package(
-            solutions=[("schuldenradar", dt.date(2026, 1, 1))]), actor="test")
+            solutions=[("schuldenradar", dt.date(2027, 1, 1))]), actor="test")
         assert first.organisation_id == second.organisation_id

@@ -57,7 +57,7 @@ def test_gebruiksovereenkomst_schuldenradar_2026_fee_worked_out_by_hand(renderer
              "12,5% van de licentie- en beheerkosten", "€ 690,69", "€ 6.216,19",
              "ALV-besluit 2025-07 van 20 november 2025", "versie 2.1",
              "vastgesteld op 20 november 2025", "Radar Sociaal B.V.",
-             "binnen dertig dagen na de factuurdatum", "NL91 ABNA 0417 1643 00")
+             "binnen 30 dagen na de factuurdatum", "NL91 ABNA 0417 1643 00")
 
 
 def test_gebruiksovereenkomst_2027_has_the_fixed_surcharge(renderer):
@@ -83,7 +83,11 @@ def test_one_gebruiksovereenkomst_per_solution_with_its_own_fee(renderer):
 
 
 def test_aanbiedingsbrief_lists_the_package_and_the_total(renderer):
-    """6.216,19 + 10.113,75 + 6.015,20 = 22.345,14 a year."""
+    """The invoices per calendar year, never two years' rates added up (per started month):
+    2026: schuldenradar from 1 January 6.216,19 + wijkteamdossier from 1 March 10/12 of
+    10.113,75 = 8.428,125 → 8.428,13; 6.216,19 + 8.428,13 = 14.644,32.
+    2027: schuldenradar 6.386,25 + wijkteamdossier 9.954,70 + participatiematch from 1 January
+    6.015,20 = 22.356,15."""
     text = render(renderer, facts(), K.AANBIEDINGSBRIEF)
     contains(text, "1 december 2025", "NVSI-2026-0042", f"t.a.v. Olena Шевченко-de Wit",
              "Marktstraat 15", "8601 CG Sneek",
@@ -92,11 +96,13 @@ def test_aanbiedingsbrief_lists_the_package_and_the_total(renderer):
              "Gebruiksovereenkomst Innovatieve Oplossingen NVSI: Schuldenradar",
              "Gebruiksovereenkomst Innovatieve Oplossingen NVSI: Wijkteamdossier",
              "Gebruiksovereenkomst Innovatieve Oplossingen NVSI: ParticipatieMatch",
-             "€ 6.216,19", "€ 10.113,75", "€ 6.015,20", "€ 22.345,14",
+             "€ 6.216,19", "€ 10.113,75", "€ 6.015,20",
+             "2026: € 14.644,32; 2027: € 22.356,15",
              "tot en met 15 februari 2026", "Het lidmaatschap zelf kost niets")
     for planned in facts().plan.documents[1:]:
         contains(text, planned.reason)
     assert "Wat zit er niet in dit pakket" not in text
+    assert "€ 22.345,14" not in text  # 2026 and 2027 rates added up: no invoice says that
 
 
 def test_aanbiedingsbrief_says_why_a_document_is_not_there(renderer):
@@ -147,18 +153,21 @@ def test_signature_blocks_name_the_signatory_and_every_board_member(renderer, ki
 def test_verwerkersovereenkomst_parties_for_a_gemeente(renderer):
     text = render(renderer, facts(), K.VERWERKERSOVEREENKOMST)
     contains(text,
-             "Het college van burgemeester en wethouders van de gemeente Súdwest-Fryslân, namens "
-             "deze ondertekend door Sharon Dijksma, burgemeester, hierna: “de "
-             "verwerkingsverantwoordelijke”",
-             "Het bestuur van de vereniging Nederlandse Vereniging voor Sociale Innovatie (NVSI), "
-             "gevestigd te Utrecht", "74123458", "hierna: “de verwerker”")
+             "De gemeente Súdwest-Fryslân, vertegenwoordigd door het college van burgemeester "
+             "en wethouders, namens deze ondertekend door Sharon Dijksma, burgemeester, hierna: "
+             "“de verwerkingsverantwoordelijke”",
+             "De vereniging Nederlandse Vereniging voor Sociale Innovatie (NVSI), gevestigd te "
+             "Utrecht", "74123458", "vertegenwoordigd door haar bestuur, hierna: “de verwerker”")
 
 
 def test_verwerkersovereenkomst_parties_for_another_organisation(renderer):
     package = facts(OrgKind.MAATSCHAPPELIJKE_ORGANISATIE, name=BRUG)
     text = render(renderer, package, K.VERWERKERSOVEREENKOMST)
-    contains(text, f"Het bestuur van {BRUG}, namens deze ondertekend door Sharon Dijksma",
-             f"De verwerkingsverantwoordelijke, het bestuur van {BRUG}")
+    # The controller is the legal person (GDPR art. 4(7)), acting through its bestuur.
+    contains(text, f"{BRUG}, vertegenwoordigd door haar bestuur, namens deze ondertekend door "
+             "Sharon Dijksma",
+             f"De verwerkingsverantwoordelijke, {BRUG}, vertegenwoordigd door haar bestuur")
+    assert "het bestuur van" not in text.replace("het bestuur van de Nederlandse", "")
     assert "college van burgemeester" not in text
 
 
@@ -194,8 +203,14 @@ def test_verwerkersovereenkomst_breach_clauses(renderer, hours):
              "mee te delen aan de betrokkenen (artikel 34 AVG)",
              "de aard van het datalek", "de waarschijnlijke gevolgen van het datalek",
              "verstrekt de verwerker haar in stappen",
-             "De verwerker meldt een datalek aan Olena Шевченко-de Wit (o.dewit@example.nl, "
-             "+31 30 123 4567)")
+             "De verwerker meldt een datalek aan het contact bij datalekken van de "
+             "verwerkingsverantwoordelijke, dat dag en nacht bereikbaar is: Servicedesk "
+             "Informatiebeveiliging, datalek@example.nl, telefoon +31 6 12345678",
+             "functionaris gegevensbescherming van de verwerkingsverantwoordelijke: mr. Noor El "
+             "Amrani, fg@example.nl, telefoon +31 58 123 4567",
+             "De verwerker is voor datalekken dag en nacht bereikbaar via Meldpunt datalekken "
+             "NVSI, datalek@nvsi.nl, telefoon +31 30 760 4400")
+    assert "datalek aan Olena" not in text  # not the business contact person
 
 
 def test_verwerkersovereenkomst_annex_specifies_each_solution(renderer):
@@ -289,7 +304,7 @@ def test_raadsbrief_quotes_article_160_and_gives_the_deadline(renderer):
     contains(text, "Aan de gemeenteraad van Súdwest-Fryslân", f"“{ARTICLE_160_2}”",
              "tot en met 15 februari 2026 uw wensen en bedenkingen ter kennis van ons college",
              "artikel 171 Gemeentewet", "Het lidmaatschap zelf kost niets",
-             "€ 22.345,14", "verwerkersovereenkomst")
+             "2026: € 14.644,32; 2027: € 22.356,15", "verwerkersovereenkomst")
     undated = render(renderer, facts(deadline=None), K.RAADSBRIEF)
     contains(undated, "binnen zes weken na de datum van deze brief uw wensen en bedenkingen")
     assert "………………… uw wensen" not in undated
@@ -390,7 +405,8 @@ def test_one_renderer_serves_many_threads(renderer):
     def work(i):
         try:
             barrier.wait()
-            planned = packages[i].plan.documents[-1]
+            planned = next(d for d in packages[i].plan.documents
+                           if d.kind is K.GEBRUIKSOVEREENKOMST)
             for _ in range(5):
                 results[i] = fresh.render(planned.kind, build_context(packages[i], planned))
         except BaseException as exc:  # noqa: BLE001 - reported below

@@ -35,6 +35,10 @@ from tests.pdfs import tiny_pdf
 SIGNATORY = Person("Sharon Dijksma", "voorzitter", "sharon.dijksma@stichting-noord.example")
 CONTACT = Person("Fatima el Amrani", "beleidsadviseur", "fatima@stichting-noord.example",
                  "+31 30 286 0000")
+FG = Person("Noor El Amrani", "functionaris gegevensbescherming", "fg@stichting-noord.example",
+            "+31 30 286 1000")
+BREACH = Person("Servicedesk Noord", "contact bij datalekken", "datalek@stichting-noord.example",
+                "+31 6 12345678")
 PERSONAL = ("Sharon", "Dijksma", "sharon.dijksma", "Fatima", "Amrani", "fatima@",
             "Annemiek", "Roel", "voorzitter@nvsi.nl", "penningmeester@nvsi.nl")
 
@@ -53,6 +57,8 @@ def new_package(*, organisation_id: int | None = None, solutions=("schuldenradar
         signatory=SIGNATORY,
         solutions=tuple(SolutionRequest(code, dt.date(2027, 1, 1)) for code in solutions),
         participant_warning_acknowledged=False,
+        privacy_officer=FG,
+        breach_contact=BREACH,
     )
 
 

@@ -342,8 +342,11 @@ def test_agreements_on_file_are_skipped_by_the_next_package(ctx, client, signhos
                                actor="test")
     assert [d.kind for d in following.documents] == ["aanbiedingsbrief", "gebruiksovereenkomst"]
     assert following.documents[1].solution_code == "wijkteamdossier"
+    # the Voorwaarden of this version came with the first package and were accepted with its
+    # signed gebruiksovereenkomst: not again
     assert {s["kind"] for s in following.skipped} == {
-        "aanmelding_organisatie_lid", "verwerkersovereenkomst", "gebruiksovereenkomst"}
+        "aanmelding_organisatie_lid", "verwerkersovereenkomst", "gebruiksovereenkomst",
+        "voorwaarden"}
 
 
 # --- failures while sending ---------------------------------------------------------------

@@ -60,7 +60,7 @@ def test_killed_worker_loses_nothing(production):
                                                name=name), actor="test")
             ids.append(first.organisation_id)
         offer = BulkOffer(Involvement.PARTICIPANT,
-                          (SolutionRequest("schuldenradar", dt.date(2026, 6, 1)),),
+                          (SolutionRequest("schuldenradar", dt.date(2027, 6, 1)),),
                           participant_warning_acknowledged=True, provider="manual")
         run = start_bulk(ids, offer, "test", actor="test")
         run_id = run.id

@@ -36,6 +36,10 @@ def new_package(name="Stichting De Brug", solutions=(("schuldenradar", dt.date(2
         signatory=Person("Ans Bakker", "voorzitter", SIGNATORY_EMAIL),
         solutions=tuple(SolutionRequest(code, start) for code, start in solutions),
         participant_warning_acknowledged=False,
+        privacy_officer=Person("Noor El Amrani", "functionaris gegevensbescherming",
+                               "fg@debrug.example", "+31 30 123 4000"),
+        breach_contact=Person("Servicedesk De Brug", "contact bij datalekken",
+                              "datalek@debrug.example", "+31 6 12345678"),
     )
 
 

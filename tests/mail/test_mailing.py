@@ -65,7 +65,7 @@ def test_package_sent_mail_arrives_with_the_pdfs(app, smtp_server):
         assert mail.last_error is None
         assert [e.message for e in package.events if e.kind == "mail"] == [
             "E-mail 'Documenten ter ondertekening' klaargezet voor verzending "
-            "(2 ontvangers, 4 bijlagen).",
+            "(2 ontvangers, 5 bijlagen).",
             "E-mail 'Documenten ter ondertekening' verzonden."]
 
     (envelope,) = smtp_server.handler.envelopes
@@ -314,7 +314,7 @@ class TestStartTlsAndLogin:
             assert mailing.deliver_pending()["sent"] == 1
         (message,) = tls_smtp_server.messages
         assert subject(message).startswith("Ter ondertekening")
-        assert len(attachments(message)) == 4
+        assert len(attachments(message)) == 5  # the Voorwaarden too
 
 
 class Flaky:

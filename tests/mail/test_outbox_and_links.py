@@ -55,7 +55,7 @@ class TestLinks:
             text, html = mail.body_text, mail.body_html
         links = re.findall(r"^  (http://tekenklaar\.test/api/v1/links/\S+)$", text,
                            flags=re.MULTILINE)
-        assert len(links) == 4
+        assert len(links) == 5  # the Voorwaarden too
         assert "De links werken tot en met" in text
         for link in links:
             assert f'href="{link}"' in html

@@ -20,7 +20,7 @@ from tests.app.test_packages import new_package
 def test_documents_are_made_stored_with_sha256_and_the_package_is_klaar(app):
     with app.app_context():
         package = create_package(new_package(involvement=Involvement.LID, solutions=[
-            ("schuldenradar", dt.date(2026, 1, 1))]), actor="test")
+            ("schuldenradar", dt.date(2027, 1, 1))]), actor="test")
         package = make_documents(package.id, actor="test")
         package = db.session.get(Package, package.id)
         assert package.state == "klaar", package.last_error

@@ -35,10 +35,14 @@ GEMEENTE_LID = {
     "signatory_name": "Sharon Dijksma",
     "signatory_function": "Burgemeester",
     "signatory_email": "burgemeester@utrecht.example",
+    "fg_name": "mr. Noor El Amrani", "fg_email": "fg@utrecht.example",
+    "fg_phone": "030 286 1000",
+    "breach_name": "Servicedesk Informatiebeveiliging", "breach_email": "datalek@utrecht.example",
+    "breach_phone": "06 12345678",
     "solutions-0-code": "schuldenradar",
-    "solutions-0-start": "01-01-2026",
+    "solutions-0-start": "01-01-2027",
     "solutions-1-code": "wijkteamdossier",
-    "solutions-1-start": "01-03-2026",
+    "solutions-1-start": "01-03-2027",
     "solutions-2-code": "",
     "solutions-2-start": "",
     "solutions-3-code": "",
@@ -48,10 +52,15 @@ GEMEENTE_LID = {
 # Hand-worked: schuldenradar 2026: 4250.00 + 1275.50 = 5525.50, 12.5% = 690.6875 -> 690.69,
 # total 6216.19; wijkteamdossier 2026: 6850.00 + 2140.00 = 8990.00, 12.5% = 1123.75, total
 # 10113.75; package 16329.94.
+# 2027 rates (config/data/fees.toml): schuldenradar 4377.50 + 1313.75 + 695.00 = 6386.25;
+# wijkteamdossier 7055.50 + 2204.20 + 695.00 = 9954.70. The 2027 invoices: schuldenradar from
+# 1 January in full; wijkteamdossier from 1 March 10/12 of 9954.70 = 8295.5833… → 8295.58;
+# 6386.25 + 8295.58 = 14681.83. VAT 21%: 1341.1125 → 1341.11 and 1742.0718 → 1742.07,
+# together 3083.18; including VAT 17765.01.
 GEMEENTE_LID_AMOUNTS = [
-    "€ 4.250,00", "€ 1.275,50", "€ 690,69", "€ 6.216,19",
-    "€ 6.850,00", "€ 2.140,00", "€ 1.123,75", "€ 10.113,75",
-    "€ 16.329,94",
+    "€ 4.377,50", "€ 1.313,75", "€ 695,00", "€ 6.386,25",
+    "€ 7.055,50", "€ 2.204,20", "€ 9.954,70", "€ 8.295,58",
+    "€ 14.681,83", "€ 3.083,18", "€ 17.765,01",
 ]
 
 

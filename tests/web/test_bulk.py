@@ -185,9 +185,10 @@ def test_preview_of_the_gemeenten_that_are_not_yet_a_member(staff, app):
     assert "bij 1 van de 3 organisaties lukt het niet" in preview
     assert ("<strong>Lukt niet:</strong> Van Zeist zijn nog geen contactpersoon en "
             "ondertekenaar bekend; maak eerst een pakket met de hand.") in preview
-    # schuldenradar 2027: 4377.50 + 1313.75 + 695.00 (fixed surcharge) = 6386.25; aanbiedings-
-    # brief, aanmelding, raadsbrief, ontwerpbesluit, verwerkersovereenkomst, gebruiksovereenkomst
-    assert preview.count("6 documenten, € 6.386,25 per jaar") == 2
+    # schuldenradar 2027: 4377.50 + 1313.75 + 695.00 (fixed surcharge) = 6386.25, from 1 January
+    # the whole year; aanbiedingsbrief, aanmelding, raadsbrief, ontwerpbesluit,
+    # verwerkersovereenkomst, gebruiksovereenkomst, NVSI Voorwaarden
+    assert preview.count("7 documenten, € 6.386,25 in het eerste kalenderjaar (excl. btw)") == 2
     assert preview.count("Raadsprocedure (artikel 160 Gemeentewet)") == 2
     assert "Starten voor 3 organisaties" in page
     assert count(app, BulkRun) == 0 and count(app, Package) == 4

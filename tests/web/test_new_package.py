@@ -27,6 +27,7 @@ INTAKE_FIELDS = {
     "signatory_name", "signatory_function", "signatory_email",
     "signatory_capacity", "volmacht_on", "volmacht_reference",
     "second_signatory_name", "second_signatory_function", "second_signatory_email",
+    "fg_name", "fg_email", "fg_phone", "breach_name", "breach_email", "breach_phone",
     "participant_warning_acknowledged",
     *(f"solutions-{n}-{part}" for n in range(4) for part in ("code", "start")),
 }
@@ -75,15 +76,18 @@ def test_preview_shows_documents_reasons_and_every_fee_and_creates_nothing(staff
     preview = page.split('id="voorbeeld"')[1].split("<form")[0]
     for amount in GEMEENTE_LID_AMOUNTS:
         assert amount in preview
-    assert "12,5% van licentie en beheerkosten" in preview
-    assert "ALV-besluit 2025-07 van 20 november 2025" in preview
-    assert "Documenten die het pakket krijgt (7)" in preview
+    assert "vast bedrag per oplossing" in preview
+    assert "ALV-besluit 2026-09 van 19 november 2026" in preview
+    assert "Documenten die het pakket krijgt (8)" in preview
+    assert "10 van 12 maanden" in preview  # wijkteamdossier from 1 March
+    assert "€ 24.340,95" not in preview  # 6386.25 + 9954.70 + …: no sum of whole-year rates
     for title in ("Aanbiedingsbrief", "Aanmelding gemeente als lid (bijlage 1)", "Raadsbrief",
                   "Ontwerpbesluit lidmaatschap", "Verwerkersovereenkomst",
-                  "Gebruiksovereenkomst Innovatieve Oplossingen NVSI: Schuldenradar"):
+                  "Gebruiksovereenkomst Innovatieve Oplossingen NVSI: Schuldenradar",
+                  "NVSI Voorwaarden Innovatieve Oplossingen"):
         assert title in preview
     assert "artikel 160, tweede lid, Gemeentewet" in preview  # the reason is shown
-    assert "1 maart 2026" in preview
+    assert "1 maart 2027" in preview
     # what was typed stays in the form, so 'Pakket aanmaken' sends it again
     assert value_of(page, "contact_email") == "f.elamrani@utrecht.example"
     assert value_of(page, "cbs_code") == "GM0344"
@@ -107,8 +111,9 @@ def test_preview_shows_what_is_skipped_and_why(staff, app):
     assert "De organisatie is al lid sinds 15 april 2024." in preview
     assert "De verwerkersovereenkomst van 3 maart 2025 blijft van kracht." in preview
     assert "De gebruiksovereenkomst voor Schuldenradar van 3 maart 2025 blijft van kracht." in preview
-    assert "€ 10.113,75" in preview and "€ 6.216,19" not in preview
-    assert "Documenten die het pakket krijgt (2)" in preview
+    assert "€ 9.954,70" in preview and "€ 6.386,25" not in preview
+    # the gebruiksovereenkomst for wijkteamdossier and the Voorwaarden (no version on file)
+    assert "Documenten die het pakket krijgt (3)" in preview
 
 
 def test_create_stores_the_package_and_goes_to_its_page(staff, app):
@@ -364,16 +369,37 @@ def test_rule_error_when_nothing_is_left_to_sign(staff, app):
     assert counts(app) == (0, 1)
 
 
-@pytest.mark.parametrize("start", ["2026-03-01", "1-3-2026", "01.03.2026"])
+@pytest.mark.parametrize("start", ["2027-03-01", "1-3-2027", "01.03.2027"])
 def test_dates_in_the_usual_ways(staff, app, start):
     response = submit(staff, {**GEMEENTE_LID, "solutions-1-start": start})
     assert response.status_code == 200
-    assert "1 maart 2026" in text(response)
+    assert "1 maart 2027" in text(response)
+
+
+def test_a_start_date_in_the_past_is_refused_beside_it(staff, app):
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    response = submit(staff, {**GEMEENTE_LID, "solutions-1-start": yesterday.isoformat()})
+    assert response.status_code == 422
+    assert error_for(text(response), "solutions-1-start").startswith(
+        "Ingangsdatum: ") and "ligt in het verleden" in text(response)
+    assert counts(app) == (0, 0)
+
+
+def test_a_verwerkersovereenkomst_needs_the_fg_and_the_breach_contact(staff, app):
+    data = {key: value for key, value in GEMEENTE_LID.items()
+            if not key.startswith(("fg_", "breach_"))}
+    page = text(submit(staff, data))
+    assert error_for(page, "fg_name").startswith("Naam functionaris gegevensbescherming:")
+    assert error_for(page, "breach_name").startswith("Naam contact bij datalekken:")
+    page = text(submit(staff, {**GEMEENTE_LID, "breach_phone": ""}))
+    assert error_for(page, "breach_phone").startswith(
+        "Telefoon contact bij datalekken (dag en nacht bereikbaar): vul een telefoonnummer in")
+    assert counts(app) == (0, 0)
 
 
 def test_more_rows_than_four_are_kept(staff, app):
     data = {**GEMEENTE_LID, "solutions-4-code": "mantelzorgwaardering",
-            "solutions-4-start": "01-01-2026"}
+            "solutions-4-start": "01-01-2027"}
     page = text(submit(staff, data))
     assert value_of(page, "solutions-4-code") == "mantelzorgwaardering"
     assert "Mantelzorgwaardering" in page.split('id="voorbeeld"')[1].split("<form")[0]

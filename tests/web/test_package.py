@@ -66,7 +66,7 @@ def test_a_new_package_shows_its_parts_and_the_first_step(staff, app):
     assert signers.index("Sharon Dijksma") < signers.index("voorzitter") < signers.index("penningmeester")
     for amount in GEMEENTE_LID_AMOUNTS:
         assert amount in page
-    assert "Pakket aangemaakt met 7 documenten" in page
+    assert "Pakket aangemaakt met 8 documenten" in page
     assert "Nog niet gestart (artikel 160 Gemeentewet)" in page
     assert "Documenten maken" in page and "Pakket intrekken" in page
     for later in ("Raadsprocedure starten", "Collegebesluit vastleggen", 'id="provider"',
@@ -98,7 +98,7 @@ def test_make_documents_then_download_docx_and_pdf(staff, app, monkeypatch):
     response = act(staff, package_id, "documenten")
     assert response.status_code == 302
     assert state_of(app, package_id) == "klaar"
-    assert fake.converted == 7
+    assert fake.converted == 8  # with the NVSI Voorwaarden
     page = text(staff.get(f"/pakketten/{package_id}"))
     assert "De documenten zijn gemaakt." in page
     with app.app_context():
