@@ -47,13 +47,13 @@ def kinds(made: list[MadeDocument]) -> list[tuple[DocumentKind, str | None]]:
     return [(doc.kind, doc.solution_code) for doc in made]
 
 
-def test_a_gemeente_joining_with_three_solutions_gets_eight_documents(renderer):
+def test_a_gemeente_joining_with_three_solutions_gets_nine_documents(renderer):
     made = make_package_documents(facts(), renderer)
     assert kinds(made) == [
         (K.AANBIEDINGSBRIEF, None), (K.AANMELDING_GEMEENTE_LID, None), (K.RAADSBRIEF, None),
         (K.ONTWERPBESLUIT, None), (K.VERWERKERSOVEREENKOMST, None),
         (K.GEBRUIKSOVEREENKOMST, "schuldenradar"), (K.GEBRUIKSOVEREENKOMST, "wijkteamdossier"),
-        (K.GEBRUIKSOVEREENKOMST, "participatiematch"),
+        (K.GEBRUIKSOVEREENKOMST, "participatiematch"), (K.VOORWAARDEN, None),
     ]
     assert [doc.filename for doc in made] == [
         "aanbiedingsbrief-NVSI-2026-0042", "aanmelding-gemeente-lid-NVSI-2026-0042",
@@ -62,6 +62,7 @@ def test_a_gemeente_joining_with_three_solutions_gets_eight_documents(renderer):
         "gebruiksovereenkomst-schuldenradar-NVSI-2026-0042",
         "gebruiksovereenkomst-wijkteamdossier-NVSI-2026-0042",
         "gebruiksovereenkomst-participatiematch-NVSI-2026-0042",
+        "voorwaarden-NVSI-2026-0042",
     ]
     assert all(doc.pdf is None and doc.pdf_sha256 is None for doc in made)
     assert made[5].title == "Gebruiksovereenkomst Innovatieve Oplossingen NVSI: Schuldenradar"
@@ -97,7 +98,8 @@ def test_documents_the_rules_skip_are_not_made(renderer):
     made = make_package_documents(package, renderer)
     assert kinds(made) == [(K.AANBIEDINGSBRIEF, None),
                            (K.GEBRUIKSOVEREENKOMST, "wijkteamdossier"),
-                           (K.GEBRUIKSOVEREENKOMST, "participatiematch")]
+                           (K.GEBRUIKSOVEREENKOMST, "participatiematch"),
+                           (K.VOORWAARDEN, None)]
     participant = make_package_documents(
         facts(involvement=Involvement.PARTICIPANT, solutions=()), renderer)
     assert kinds(participant) == [(K.AANBIEDINGSBRIEF, None), (K.AANMELDING_PARTICIPANT, None)]
@@ -106,7 +108,7 @@ def test_documents_the_rules_skip_are_not_made(renderer):
 def test_with_a_converter_every_document_gets_its_pdf(renderer):
     converter = FakeConverter()
     made = make_package_documents(facts(), renderer, converter)
-    assert converter.calls == 8
+    assert converter.calls == 9
     for doc in made:
         assert doc.pdf == b"%PDF-1.7 " + hashlib.sha256(doc.docx).hexdigest().encode()
         assert doc.pdf_sha256 == hashlib.sha256(doc.pdf).hexdigest()
@@ -119,7 +121,7 @@ def test_a_failed_conversion_keeps_every_docx_and_the_pdfs_that_worked(renderer)
     error = caught.value
     assert error.message.startswith("Aanbiedingsbrief (en nog 1 andere documenten): De PDF kon "
                                     "niet worden gemaakt")
-    assert len(error.made) == 8 and all(doc.docx for doc in error.made)
+    assert len(error.made) == 9 and all(doc.docx for doc in error.made)
     assert [d.kind for d in error.failed] == [K.AANBIEDINGSBRIEF, K.VERWERKERSOVEREENKOMST]
     for doc in error.made:
         assert (doc.pdf is None) == (doc in error.failed)

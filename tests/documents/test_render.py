@@ -29,7 +29,6 @@ from tests.documents.builders import docx_text
 from tests.documents.builders import facts
 from tests.documents.builders import normalise
 from tests.documents.builders import scenarios
-from tests.documents.expected import ART_28_3
 from tests.documents.expected import ARTICLE_160_2
 
 K = DocumentKind
@@ -184,12 +183,6 @@ def test_gebruiksovereenkomst_parties(renderer):
 
 # -- the verwerkersovereenkomst: art. 28(3), breaches, the annex ------------------------------
 
-
-
-@pytest.mark.parametrize("element", ART_28_3, ids=str)
-def test_verwerkersovereenkomst_has_each_article_28_3_element(renderer, element):
-    text = render(renderer, facts(), K.VERWERKERSOVEREENKOMST)
-    contains(text, ART_28_3[element])
 
 
 @pytest.mark.parametrize("hours", [24, 36])
