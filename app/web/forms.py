@@ -55,7 +55,7 @@ FIELD_ORDER = (
     "fg_name", "fg_email", "fg_phone", "breach_name", "breach_email", "breach_phone",
     "solutions",
     *(f"solutions-{n}-{part}" for n in range(SOLUTION_ROWS) for part in ("code", "start")),
-    "participant_warning_acknowledged",
+    "participant_warning_acknowledged", "replaces", "replace_reason",
 )
 
 # The first input of a group, for links from the error summary.

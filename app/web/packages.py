@@ -72,6 +72,9 @@ def package_new():
             values |= start
         except NotFound:
             pass
+        replaces = request.args.get("vervangt", "")
+        if replaces.isdigit():  # "Vervangen door een nieuw pakket" from a package's page
+            values["replaces"] = replaces
     return _new_form(values, taken_from=taken_from)
 
 
@@ -176,6 +179,11 @@ def _new_form(values: dict, errors: dict | None = None, plan=None, status: int =
     errors = errors or {}
     organisations = known_organisations()
     sources = forms.org_sources(bool(organisations))
+    from app.store.models import Package
+
+    replacing = None
+    if str(values.get("replaces", "")).isdigit():
+        replacing = db.session.get(Package, int(values["replaces"]))
     return render_template(
         "package_new.html",
         values=values,
@@ -193,6 +201,7 @@ def _new_form(values: dict, errors: dict | None = None, plan=None, status: int =
         participant_warning=PARTICIPANT_WARNING,
         signatory_capacities=[(c.value, c.label) for c in SignatoryCapacity],
         members=members(),
+        replacing=replacing,
     ), status, {"Content-Security-Policy": FORM_CSP}
 
 

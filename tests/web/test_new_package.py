@@ -403,3 +403,37 @@ def test_more_rows_than_four_are_kept(staff, app):
     page = text(submit(staff, data))
     assert value_of(page, "solutions-4-code") == "mantelzorgwaardering"
     assert "Mantelzorgwaardering" in page.split('id="voorbeeld"')[1].split("<form")[0]
+
+
+def test_the_preview_names_the_open_package_and_staff_can_replace_it(staff, app):
+    from tests.web.support import make_package
+
+    first_id = make_package(app)
+    with app.app_context():
+        first = db.session.get(Package, first_id)
+        reference, org_id = first.reference_number, first.organisation_id
+    again = {**GEMEENTE_LID, "org_source": "bestaand", "organisation_id": str(org_id),
+             "solutions-2-code": "mantelzorgwaardering", "solutions-2-start": "01-01-2027"}
+    preview = text(submit(staff, again)).split('id="voorbeeld"')[1].split("<form")[0]
+    assert f"De verwerkersovereenkomst zit al in het open pakket {reference}." in preview
+    assert (f"De gebruiksovereenkomst voor Schuldenradar zit al in het open pakket "
+            f"{reference}.") in preview
+    # the package page offers to replace it; the form says which package it replaces
+    page = text(staff.get(f"/pakketten/{first_id}"))
+    link = f"/pakketten/nieuw?organisatie={org_id}&amp;vervangt={first_id}"
+    assert link in staff.get(f"/pakketten/{first_id}").get_data(as_text=True)
+    assert "Vervangen door een nieuw pakket" in page
+    form = text(staff.get(link.replace("&amp;", "&")))
+    assert f"Vervangt pakket {reference}" in form
+    replacing = {**again, "replaces": str(first_id)}
+    response = submit(staff, replacing, "aanmaken")
+    assert error_for(text(response), "replace_reason").startswith(
+        "Reden voor het vervangen: vul dit veld in.")
+    response = submit(staff, {**replacing, "replace_reason": "Andere ingangsdatum"}, "aanmaken")
+    assert response.status_code == 302
+    with app.app_context():
+        old = db.session.get(Package, first_id)
+        assert old.state == "ingetrokken"
+        assert old.state_reason == "Vervangen door een nieuw pakket: Andere ingangsdatum"
+        new = db.session.scalar(sa.select(Package).where(Package.replaces_id == first_id))
+        assert "verwerkersovereenkomst" in [d.kind for d in new.documents]
