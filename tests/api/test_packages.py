@@ -74,6 +74,19 @@ def test_intake_mistakes_come_back_per_field(api):
     assert problem["title"] == "Ongeldige invoer"
 
 
+def test_a_verwerkersovereenkomst_without_fg_and_breach_contact_is_422(app, api):
+    body = {key: value for key, value in GEMEENTE.items()
+            if not key.startswith(("fg_", "breach_"))}
+    problem = check_problem(api.post("/api/v1/packages", json=body), 422)
+    assert set(problem["errors"]) == {"fg_name", "breach_name"}
+    assert "dag en nacht bereikbaar" in problem["errors"]["breach_name"]
+    start_in_the_past = {**GEMEENTE, "solutions": [{"code": "schuldenradar",
+                                                    "start": "2026-01-01"}]}
+    problem = check_problem(api.post("/api/v1/packages", json=start_in_the_past), 422)
+    assert problem["errors"]["solutions[0].start"].startswith(
+        "Ingangsdatum: 1 januari 2026 ligt in het verleden.")
+
+
 def test_a_rule_error_is_422_with_its_field(app, api):
     """A participant asking for a solution must acknowledge the inbesteding warning."""
     body = {**GEMEENTE, "involvement": "participant"}

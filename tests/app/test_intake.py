@@ -80,3 +80,35 @@ def test_other_organisation_keeps_its_typed_name():
 def test_existing_organisation_by_id():
     new = parse({**good_form(), "organisation_id": "7"})
     assert new.organisation_id == 7 and new.organisation is None
+
+
+def test_privacy_officer_and_breach_contact_are_cleaned():
+    new = parse(good_form(fg_name=" mr. Noor  El Amrani ", fg_email="FG@Utrecht.NL",
+                          breach_name="Servicedesk", breach_email="datalek@utrecht.nl",
+                          breach_phone="06 1234 5678"))
+    assert (new.privacy_officer.name, new.privacy_officer.email, new.privacy_officer.phone) == (
+        "mr. Noor El Amrani", "FG@utrecht.nl", "")
+    assert new.privacy_officer.function == "functionaris gegevensbescherming"
+    assert (new.breach_contact.email, new.breach_contact.phone) == (
+        "datalek@utrecht.nl", "+31 6 12345678")
+    assert parse(good_form()).privacy_officer is None  # not typed: the service decides
+
+
+def test_a_breach_contact_without_a_phone_or_a_half_typed_fg_is_refused():
+    with pytest.raises(IntakeError) as caught:
+        parse(good_form(fg_name="Noor El Amrani", breach_name="Servicedesk",
+                        breach_email="datalek@utrecht.nl", breach_phone=""))
+    assert caught.value.errors == {
+        "fg_email": "E-mailadres functionaris gegevensbescherming: vul een e-mailadres in, "
+                    "bijvoorbeeld naam@gemeente.nl.",
+        "breach_phone": "Telefoon contact bij datalekken (dag en nacht bereikbaar): vul een "
+                        "telefoonnummer in, bijvoorbeeld 030 123 4567.",
+    }
+
+
+def test_replacing_a_package_needs_a_reason():
+    with pytest.raises(IntakeError) as caught:
+        parse(good_form(replaces="12"))
+    assert caught.value.errors == {"replace_reason": "Reden voor het vervangen: vul dit veld in."}
+    new = parse(good_form(replaces="12", replace_reason="Andere ingangsdatum"))
+    assert (new.replaces, new.replace_reason) == (12, "Andere ingangsdatum")
