@@ -47,10 +47,12 @@ def docx_text(data: bytes) -> str:
     return "\n".join(p.text for p in Docx(io.BytesIO(data)).paragraphs)
 
 
-def made_package():
-    package = create_package(new_package(involvement=Involvement.LID, solutions=[
-        ("schuldenradar", dt.date.today().replace(day=1) + dt.timedelta(days=40))]),
-        actor="test")
+def made_package(name="Utrecht", cbs="GM0344"):
+    # one organisation per package: an open package already holds its gebruiksovereenkomst
+    package = create_package(new_package(involvement=Involvement.LID, name=name, cbs=cbs,
+                                         solutions=[("schuldenradar", dt.date.today().replace(
+                                             day=1) + dt.timedelta(days=40))]),
+                             actor="test")
     package = make_documents(package.id, actor="test")
     assert package.state == "klaar", package.last_error
     return db.session.get(Package, package.id)
@@ -94,7 +96,7 @@ def test_a_good_upload_is_used_for_the_next_package_and_a_made_package_keeps_its
                                                           "artikel 1 herschreven")
         assert runtime().store.get(row.store_key) == GOOD
 
-        after = made_package()
+        after = made_package("Amersfoort", "GM0307")
         document = agreement(after)
         assert (document.template_number, document.template_version) == (2, row.version)
         assert NEW_TEXT in docx_text(runtime().store.get(document.docx_key))
