@@ -69,6 +69,14 @@ def fill_gemeente_lid(page) -> None:
     signatory.get_by_label("Naam").fill(GEMEENTE_LID["signatory_name"])
     signatory.get_by_label("Functie").fill(GEMEENTE_LID["signatory_function"])
     signatory.get_by_label("E-mailadres").fill(GEMEENTE_LID["signatory_email"])
+    privacy = page.get_by_role("group", name="Privacy en datalekken")
+    privacy.get_by_label("Naam functionaris gegevensbescherming").fill(GEMEENTE_LID["fg_name"])
+    privacy.get_by_label("E-mailadres functionaris gegevensbescherming").fill(
+        GEMEENTE_LID["fg_email"])
+    privacy.get_by_label("Naam contact bij datalekken").fill(GEMEENTE_LID["breach_name"])
+    privacy.get_by_label("E-mailadres contact bij datalekken").fill(GEMEENTE_LID["breach_email"])
+    privacy.get_by_label("Telefoon contact bij datalekken (dag en nacht bereikbaar)").fill(
+        GEMEENTE_LID["breach_phone"])
     for n, name in enumerate(("Schuldenradar", "Wijkteamdossier")):
         row = page.get_by_role("group", name=f"Oplossing {n + 1}")
         row.get_by_label("Oplossing").select_option(label=name)
@@ -95,7 +103,7 @@ def test_a_package_from_the_form_to_signed(page, live_app):
     shown = preview.inner_text()
     for amount in GEMEENTE_LID_AMOUNTS:
         assert amount in shown, amount
-    assert "12,5% van licentie en beheerkosten" in shown
+    assert "vast bedrag per oplossing" in shown  # the 2027 surcharge
     assert "Verwerkersovereenkomst" in shown and "Raadsbrief" in shown
     check_accessible(page, "nieuw pakket (voorbeeld)")
     with live_app.app_context():
@@ -224,7 +232,7 @@ def test_every_mistake_in_the_form_is_shown_beside_its_field(page, live_app):
         for label, value in fields.items():
             page.get_by_role("group", name=group).get_by_label(label, exact=True).fill(value)
     first = page.get_by_role("group", name="Oplossing 1")
-    first.get_by_label("Ingangsdatum").fill("01-01-2026")  # a date without a solution
+    first.get_by_label("Ingangsdatum").fill("01-01-2027")  # a date without a solution
     second = page.get_by_role("group", name="Oplossing 2")
     second.get_by_label("Oplossing").select_option(label="Schuldenradar")
     second.get_by_label("Ingangsdatum").fill("31-02-2026")
