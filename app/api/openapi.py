@@ -293,8 +293,21 @@ SCHEMAS: dict = {
         "warnings": {"type": "array", "items": STRING},
         "skipped": {"type": "array", "items": _object({"kind": STRING, "reason": STRING,
                                                        "solution_code": NSTRING})},
-        "fees": _object({"solutions": {"type": "array", "items": _ref("SolutionFee")},
-                         "total": MONEY}),
+        "fees": _object({
+            "solutions": {"type": "array", "items": _ref("SolutionFee")},
+            "total": {**MONEY, "description": "Wat de facturen van het eerste kalenderjaar "
+                                              "samen bedragen, exclusief btw."},
+            "years": {"type": "array", "description": "De facturen per kalenderjaar, elk "
+                                                      "tegen de tarieven van dat jaar; het "
+                                                      "eerste jaar naar rato.",
+                      "items": _object({
+                          "year": {"type": "integer"}, "amount": MONEY, "vat": MONEY,
+                          "including_vat": MONEY,
+                          "lines": {"type": "array", "items": _object({
+                              "code": STRING, "start": DATE, "units": {"type": "integer"},
+                              "of_units": {"type": "integer"}, "amount": MONEY,
+                              "vat": MONEY, "including_vat": MONEY})}})},
+        }),
         "documents": {"type": "array", "items": _ref("Document")},
         "signers": {"type": "array", "items": _ref("Signer")},
         "timeline": {"type": "array", "items": _ref("TimelineEvent")},

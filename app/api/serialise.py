@@ -126,6 +126,7 @@ def package_detail(package: Package) -> dict:
                 "total": money(s.total),
             } for s in package.solutions],
             "total": money(package.total),
+            "years": _fee_years(package),
         },
         "documents": [document(package, d) for d in package.documents],
         "signers": [{
@@ -236,3 +237,17 @@ def _solution_name(reference, code: str) -> str:
         return reference.solution(code).name
     except KeyError:
         return code
+
+
+def _fee_years(package: Package) -> list[dict]:
+    """The invoices per calendar year, as the package's documents state them."""
+    from app.services.packages import plan_of
+
+    return [{
+        "year": year.year, "amount": money(year.amount), "vat": money(year.vat),
+        "including_vat": money(year.including_vat),
+        "lines": [{"code": line.fee.solution_code, "start": day(line.start),
+                   "units": line.share.units, "of_units": line.share.of_units,
+                   "amount": money(line.amount), "vat": money(line.vat),
+                   "including_vat": money(line.including_vat)} for line in year.charges],
+    } for year in plan_of(package).years]

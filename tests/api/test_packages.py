@@ -46,6 +46,14 @@ def test_create_a_package_for_a_gemeente(app, api):
     assert fees["schuldenradar"]["start"] == "2027-01-01"
     assert fees["wijkteamdossier"]["start"] == "2027-03-01"
     assert body["fees"]["total"] == body["total"]
+    # 2027 invoices: schuldenradar in full 6386.25; wijkteamdossier from 1 March 10/12 of
+    # 9954.70 = 8295.58; 14681.83 excl. VAT; VAT 1341.11 + 1742.07 = 3083.18
+    (year,) = body["fees"]["years"]
+    assert (year["year"], year["amount"], year["vat"], year["including_vat"]) == (
+        2027, "14681.83", "3083.18", "17765.01")
+    assert [(l["code"], l["units"], l["of_units"]) for l in year["lines"]] == [
+        ("schuldenradar", 12, 12), ("wijkteamdossier", 10, 12)]
+    assert body["total"] == "14681.83"
     assert isinstance(body["total"], str) and body["total"].count(".") == 1
     assert body["timeline"][0]["actor"] == "api:crm-systeem"
     assert body["timeline"][0]["kind"] == "aangemaakt"
