@@ -61,7 +61,9 @@ def pages(pdf: bytes) -> list[str]:
 
 
 def flat(text: str) -> str:
-    return " ".join(text.replace("\xa0", " ").split())
+    """White space collapsed and hyphens dropped: pdftotext joins a word hyphenated at a line
+    end ("Súdwest-" + "Fryslân" gives "SúdwestFryslân"), so a comparison ignores hyphens."""
+    return " ".join(text.replace("\xa0", " ").replace("-", "").split())
 
 
 def _paragraph_text(paragraph) -> str:
@@ -200,7 +202,7 @@ def test_wherever_the_page_breaks_fall_the_rules_hold_and_without_them_they_do_n
 
     package = facts(solutions=THREE[:1])
     found_without = None
-    for lines in range(0, 48, 2):
+    for lines in range(0, 48):  # one line at a time: a break between two lines is enough
         bare = shifted(renderer, package, kind, lines, rules=False, monkeypatch=monkeypatch)
         ruled = shifted(renderer, package, kind, lines, rules=True, monkeypatch=monkeypatch)
         bare = replace(bare, pdf=converter.convert(bare.docx))
