@@ -20,6 +20,9 @@ GEMEENTE = {
     "signatory_name": "Monique Schuttenbeld", "signatory_function": "wethouder",
     "signatory_email": "m.schuttenbeld@zwolle.example", "signatory_capacity": "gemachtigde",
     "volmacht_on": (TODAY - dt.timedelta(days=20)).isoformat(), "volmacht_reference": "V-12",
+    "fg_name": "Noor El Amrani", "fg_email": "fg@zwolle.example",
+    "breach_name": "Servicedesk Informatiebeveiliging", "breach_email": "datalek@zwolle.example",
+    "breach_phone": "06 12345678",
     "solutions": [{"code": "schuldenradar", "start": (TODAY + dt.timedelta(days=90)).isoformat()}],
 }
 

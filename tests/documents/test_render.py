@@ -139,9 +139,8 @@ def signature_block(text: str, name: str, function: str, authority: str | None =
 ])
 def test_signature_blocks_name_the_signatory_and_every_board_member(renderer, kind, solution):
     text = render(renderer, facts(), kind, solution)
-    # Bijlage 1 (this helper's template) prints the signer's authority (art. 171) beside it
-    authority = ("Burgemeester van de gemeente Súdwest-Fryslân"
-                 if kind is K.AANMELDING_GEMEENTE_LID else None)
+    # every signed document prints the signer's authority (art. 171) beside the signature
+    authority = "Burgemeester van de gemeente Súdwest-Fryslân"
     signature_block(text, "Sharon Dijksma", "burgemeester", authority)
     for member in REFERENCE.association.board:
         signature_block(text, member.name, member.role)

@@ -59,7 +59,11 @@ def zwolle(signatory=BURGEMEESTER, capacity=None, volmacht=None, start=dt.date(2
         involvement=Involvement.LID, contact=CONTACT, signatory=signatory,
         solutions=(SolutionRequest("schuldenradar", start),),
         participant_warning_acknowledged=False, signatory_capacity=capacity,
-        volmacht=volmacht)
+        volmacht=volmacht,
+        privacy_officer=Person("Noor El Amrani", "functionaris gegevensbescherming",
+                               "fg@zwolle.example", ""),
+        breach_contact=Person("Servicedesk Informatiebeveiliging", "contact bij datalekken",
+                              "datalek@zwolle.example", "+31 6 12345678"))
 
 
 def made_package(new=None) -> int:
