@@ -90,6 +90,14 @@ def test_a_gemeente_from_a_new_package_through_the_raad_to_archived(page, live_a
     signatory.get_by_label("De burgemeester", exact=True).check()
     signatory.get_by_label("Naam").fill("Peter Snijders")
     signatory.get_by_label("E-mailadres").fill("burgemeester@zwolle.example")
+    privacy = page.get_by_role("group", name="Privacy en datalekken")
+    privacy.get_by_label("Naam functionaris gegevensbescherming").fill("Noor El Amrani")
+    privacy.get_by_label("E-mailadres functionaris gegevensbescherming").fill(
+        "fg@zwolle.example")
+    privacy.get_by_label("Naam contact bij datalekken").fill("Servicedesk Informatiebeveiliging")
+    privacy.get_by_label("E-mailadres contact bij datalekken").fill("datalek@zwolle.example")
+    privacy.get_by_label("Telefoon contact bij datalekken (dag en nacht bereikbaar)").fill(
+        "06 12345678")
     row = page.get_by_role("group", name="Oplossing 1")
     row.get_by_label("Oplossing").select_option(label="Schuldenradar")
     row.get_by_label("Ingangsdatum").fill(later)
