@@ -319,6 +319,7 @@ def create_package():
     from app.domain.rules import RuleError
     from app.services.errors import NotFound
     from app.services.packages import create_package as create
+    from app.services.intake import IntakeError
 
     from sqlalchemy.exc import IntegrityError
 

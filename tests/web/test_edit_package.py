@@ -46,7 +46,7 @@ def test_the_form_shows_the_package_as_it_is(staff, app):
     assert value_of(page, "signatory_name") == "Sharon Dijksma"
     assert value_of(page, "contact_email") == "f.elamrani@utrecht.example"
     assert value_of(page, "solutions-0-code") == "schuldenradar"
-    assert value_of(page, "solutions-0-start") == "01-01-2026"
+    assert value_of(page, "solutions-0-start") == "01-01-2027"
     assert 'id="cbs_code"' not in page  # the organisation stays
 
 
