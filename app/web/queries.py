@@ -5,6 +5,7 @@ State changes go through the services; these only gather what a page shows.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 

@@ -56,7 +56,7 @@ def test_signed_agreements_win_over_an_open_package(reference):
     result = plan(WIJKTEAM, on_file=on_file, reference=reference)
     reasons = {s.kind: s.reason for s in result.skipped}
     assert reasons[D.VERWERKERSOVEREENKOMST] == (
-        "Uw verwerkersovereenkomst van 3 maart 2025 blijft van kracht.")
+        "De verwerkersovereenkomst van 3 maart 2025 blijft van kracht.")
 
 
 def test_the_voorwaarden_go_with_the_first_gebruiksovereenkomst(reference):

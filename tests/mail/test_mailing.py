@@ -228,7 +228,11 @@ def test_mails_to_a_gemeente_are_formal_with_dates(app, smtp_server):
             contact=Person("Ria Jansen", "beleidsadviseur", "r.jansen@zwolle.example", ""),
             signatory=Person("Peter Snijders", "burgemeester", "burgemeester@zwolle.example"),
             solutions=(SolutionRequest("schuldenradar", dt.date(2027, 1, 1)),),
-            participant_warning_acknowledged=True), actor="test")
+            participant_warning_acknowledged=True,
+            privacy_officer=Person("Mila Bos", "functionaris gegevensbescherming",
+                                   "fg@zwolle.example", "+31 38 498 0000"),
+            breach_contact=Person("Servicedesk Zwolle", "contact bij datalekken",
+                                  "datalek@zwolle.example", "+31 6 12345678")), actor="test")
         make_documents(package)
         package.state, package.provider = "verzonden", "manual"
         package.sent_at = dt.datetime(2026, 11, 20, 10, 0)

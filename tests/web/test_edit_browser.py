@@ -9,7 +9,7 @@ import pytest
 
 from app.extensions import db
 from app.store.models import Package
-from tests.web.support import STAFF_EMAIL
+from tests.web.support import STAFF_NAME
 from tests.web.support import make_package
 from tests.web.test_browser import check_accessible
 from tests.web.test_browser import flash
@@ -58,7 +58,7 @@ def test_edit_a_package_in_klaar(page, live_app):
     assert download.value.suggested_filename.endswith(".pdf")
     # the timeline: what changed, and who changed it
     timeline = page.locator("ol.timeline li").first.inner_text()
-    assert "Pakket gewijzigd." in timeline and STAFF_EMAIL in timeline
+    assert "Pakket gewijzigd." in timeline and STAFF_NAME in timeline  # who changed it
     assert "Oplossing toegevoegd: ParticipatieMatch" in timeline
     assert "Ondertekenaar: Sharon Dijksma" in timeline and "Hans Bouwmeester" in timeline
     assert "Nieuwe versies:" in timeline

@@ -10,6 +10,7 @@ from app.store.models import Package
 from app.store.models import TimelineEvent
 from tests.web.support import GEMEENTE_LID
 from tests.web.support import STAFF_EMAIL
+from tests.web.support import STAFF_NAME
 from tests.web.support import make_package
 from tests.web.support import post
 from tests.web.support import set_state
@@ -68,7 +69,7 @@ def test_an_edit_in_klaar_makes_new_versions_and_says_what_changed(staff, app, m
     assert MATCH in page  # the new solution's document
     assert "Versies (2)" in page  # the old versions are listed with the new
     timeline = page.split('class="timeline"')[1]
-    assert "Pakket gewijzigd." in timeline and STAFF_EMAIL in timeline
+    assert "Pakket gewijzigd." in timeline and STAFF_NAME in timeline  # who changed it
     assert "Oplossing toegevoegd: ParticipatieMatch" in timeline
     assert "Ondertekenaar: Sharon Dijksma" in timeline and "wordt Hans Bouwmeester" in timeline
     with app.app_context():

@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import re
 
+from tests.web.support import GEMEENTE_LID
 from tests.web.support import make_package
 from tests.web.support import set_state
 from tests.web.support import text
@@ -18,7 +19,9 @@ def load_field(runner, app):
     participant, two other organisations) and one more open package for Utrecht."""
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
-    sent = make_package(app)
+    # Utrecht's open demo package holds wijkteamdossier: this one asks for another solution
+    sent = make_package(app, {**GEMEENTE_LID, "solutions-0-code": "mantelzorgwaardering",
+                              "solutions-1-code": "", "solutions-1-start": ""})
     set_state(app, sent, "verzonden", sent_at=dt.datetime(2026, 11, 1, 9, 0))
     return sent
 

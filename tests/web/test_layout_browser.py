@@ -14,6 +14,7 @@ from app.store.models import BulkRun
 from app.store.models import Organisation
 from app.store.models import OutgoingMail
 from app.store.models import Package
+from tests.web.support import GEMEENTE_LID
 from tests.web.support import make_package
 from tests.web.support import set_state
 from tests.web.test_browser import check_accessible
@@ -44,13 +45,14 @@ def fill_every_page_kind(app) -> list[str]:
         load_demo(dt.date.today())
         create_user(ADMIN_EMAIL, "Bea Beheerder", ADMIN_PASSWORD, role="beheerder")
     packages = {}
-    for state, fields in (
+    # each for another gemeente: an open package holds its agreements (once per organisation)
+    for code, (state, fields) in zip(("GM0363", "GM0599", "GM0518", "GM0193"), (
             ("concept", {}),
             ("wacht_op_raad", {"council_deadline": dt.date.today() + dt.timedelta(days=20)}),
             ("verzonden", {"provider": "signhost", "envelope_id": "env-1",
                            "sent_at": dt.datetime(2026, 1, 5, 9, 30)}),
-            ("mislukt", {"last_error": "Verzenden via signhost is mislukt: " + "x" * 200})):
-        package_id = make_package(app)
+            ("mislukt", {"last_error": "Verzenden via signhost is mislukt: " + "x" * 200}))):
+        package_id = make_package(app, {**GEMEENTE_LID, "cbs_code": code})
         set_state(app, package_id, state, **fields)
         packages[state] = package_id
     with app.app_context():
