@@ -241,7 +241,7 @@ def run_one(kind: str, args) -> dict:
 
     tmp = Path(tempfile.mkdtemp(prefix=f"tekenklaar-bench-{kind}-"))
     database = Database(kind, tmp)
-    server = None
+    server = app = None
     try:
         settings = settings_for(tmp, database.url)
         app = create_app(dict(settings))
@@ -331,6 +331,9 @@ def run_one(kind: str, args) -> dict:
     finally:
         if server is not None:
             server.stop()
+        if app is not None:  # the preparing app's job runner stops before its database goes
+            with app.app_context():
+                app.extensions["tekenklaar"].close()
         database.drop()
         shutil.rmtree(tmp, ignore_errors=True)
 
