@@ -16,6 +16,8 @@ each naming the tag as it stands in the text:
 
 from __future__ import annotations
 
+import datetime as dt
+
 import difflib
 import re
 from collections.abc import Iterable
@@ -278,7 +280,13 @@ def _mark_empty(value: Any, path: str = "") -> Any:
 
 # -- checking ----------------------------------------------------------------------------------
 def sample_documents(samples: Mapping[str, PackageFacts], kind: DocumentKind):
-    """(sample label, context) for every document of `kind` the sample packages plan."""
+    """(sample label, context) for every document of `kind` the sample packages plan (the
+    completion certificate, never planned, has samples of its own)."""
+    if kind is DocumentKind.VOLTOOIINGSCERTIFICAAT:
+        from app.documents.samples import sample_certificates
+
+        yield from sample_certificates(dt.date.today()).items()
+        return
     for label, facts in samples.items():
         for planned in facts.plan.documents:
             if planned.kind is kind:

@@ -44,6 +44,8 @@ class DocumentKind(enum.StrEnum):
     VERWERKERSOVEREENKOMST = "verwerkersovereenkomst"
     GEBRUIKSOVEREENKOMST = "gebruiksovereenkomst"
     VOORWAARDEN = "voorwaarden"  # NVSI Voorwaarden Innovatieve Oplossingen
+    # Made when a package is archived (never planned): what was signed, by whom, when.
+    VOLTOOIINGSCERTIFICAAT = "voltooiingscertificaat"
 
     @property
     def title(self) -> str:
@@ -59,6 +61,7 @@ class DocumentKind(enum.StrEnum):
             # General terms: handed over with the package; accepted by signing the
             # gebruiksovereenkomst that names them (art. 6:234 BW), not signed on their own.
             DocumentKind.VOORWAARDEN,
+            DocumentKind.VOLTOOIINGSCERTIFICAAT,
         }
 
 
@@ -72,6 +75,7 @@ TITLES = {
     DocumentKind.VERWERKERSOVEREENKOMST: "Verwerkersovereenkomst",
     DocumentKind.GEBRUIKSOVEREENKOMST: "Gebruiksovereenkomst Innovatieve Oplossingen NVSI",
     DocumentKind.VOORWAARDEN: "NVSI Voorwaarden Innovatieve Oplossingen",
+    DocumentKind.VOLTOOIINGSCERTIFICAAT: "Voltooiingscertificaat",
 }
 
 REGISTRATION_FORMS = frozenset(

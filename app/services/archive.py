@@ -6,7 +6,8 @@ import datetime as dt
 import logging
 
 
-from app.domain.formatting import format_datetime
+from app.documents.certificate import CERTIFICATE_NAME
+from app.domain.formatting import format_date
 from app.domain.rules import DocumentKind
 from app.domain.states import AgreementKind
 from app.domain.states import PackageState
@@ -119,7 +120,7 @@ def archive_package(package_id: int) -> None:
             missing.append("het ondertekenverslag van de ondertekendienst")
     else:
         missing = [d.title for d in to_sign.values() if not d.signed_key]
-        audit, filename = None, "ondertekenverslag.txt"
+        audit, filename = None, CERTIFICATE_NAME
     if missing:
         message = ("De ondertekende stukken zijn nog niet compleet; ontbreekt: "
                    + ", ".join(missing) + ".")
@@ -135,7 +136,7 @@ def archive_package(package_id: int) -> None:
             document.signed_key, document.signed_sha256 = stored[document_key(document.id)]
             document.signed_at = package.signed_at
     if audit is None:
-        audit = _audit_from_timeline(package)
+        audit = completion_certificate(package)
     package.audit_trail_key = f"{prefix}/{filename}"
     package.audit_trail_sha256 = store.put(package.audit_trail_key, audit)
     package.audit_trail_filename = filename
@@ -161,23 +162,36 @@ def _note_error(package_id: int, message: str) -> None:
     db.session.commit()
 
 
-def _audit_from_timeline(package: Package) -> bytes:
-    """A plain-text audit trail for signing on paper: the timeline and every document's hash."""
-    lines = [
-        "Ondertekenverslag",
-        f"Pakket {package.reference_number} — {package.organisation.name}",
-        f"Opgesteld op {format_datetime(utcnow())} (Nederlandse tijd) door Tekenklaar.",
-        "",
-        "Documenten (SHA-256):",
-    ]
-    for document in package.documents:
-        if not document.signed_required:
-            continue
-        lines.append(f"- {document.title}")
-        lines.append(f"  gemaakt:     {document.pdf_sha256 or '-'}")
-        lines.append(f"  verzonden:   {document.sent_sha256 or '-'}")
-        lines.append(f"  ondertekend: {document.signed_sha256 or '-'}")
-    lines += ["", "Verloop:"]
-    for event in package.events:
-        lines.append(f"- {format_datetime(event.at)}, {event.actor}: {event.message}")
-    return ("\n".join(lines) + "\n").encode("utf-8")
+def completion_certificate(package: Package) -> bytes:
+    """The completion certificate (PDF/A) of a package signed on paper: its documents with
+    their SHA-256, the signers with what they signed and when, and how it was signed. No
+    internal events and no e-mail addresses. Made from the shipped template (or the version
+    staff uploaded last) by the app's LibreOffice converter."""
+    from app.documents.certificate import CertifiedDocument
+    from app.documents.certificate import CertifiedSigner
+    from app.documents.certificate import certificate_context
+    from app.documents.layout import DocumentProperties
+    from app.services.documents import converter
+    from app.services.documents import renderer
+    from app.services.templates import compiled
+    from app.services.templates import current_number
+
+    signed = [d for d in package.documents if d.signed_required]
+    documents = [CertifiedDocument(d.title, f"{d.filename or d.id}.pdf", d.sent_sha256 or
+                                   d.pdf_sha256, d.signed_sha256) for d in signed]
+    signers = [CertifiedSigner(s.name, s.role, s.party,
+                               s.state_at.date() if s.state_at else None)
+               for s in sorted(package.signers, key=lambda s: s.order)]
+    scans = [f"Ondertekend exemplaar van {d.title}: ingescand en op "
+             f"{format_date(d.signed_at.date())} als getekend geregistreerd."
+             for d in signed if d.signed_at]
+    association = runtime().reference.association.name
+    context = certificate_context(association, package.reference_number,
+                                  package.organisation.name, utcnow().date(),
+                                  provider_label(package.provider), documents, signers, scans)
+    kind = DocumentKind.VOLTOOIINGSCERTIFICAAT
+    docx = renderer().render(kind, context, template=compiled(kind, current_number(kind)),
+                             properties=DocumentProperties(
+                                 title=f"Voltooiingscertificaat {package.reference_number}",
+                                 author=association, keywords=package.reference_number))
+    return converter().convert(docx)

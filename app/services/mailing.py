@@ -22,6 +22,8 @@ from pathlib import PurePosixPath
 
 import sqlalchemy as sa
 
+from app.documents.certificate import CERTIFICATE_NAME
+from app.documents.certificate import CERTIFICATE_TITLE
 from app.domain.organisations import Involvement
 from app.domain.salutation import designation
 from app.domain.salutation import formal_salutation
@@ -170,7 +172,8 @@ def queue_completed(package: Package) -> list[OutgoingMail]:
     key = package.audit_trail_key
     if key:
         filename = package.audit_trail_filename or PurePosixPath(key).name
-        audit_trail = {"title": "Ondertekeningsverslag", "filename": filename, "link": None}
+        title = CERTIFICATE_TITLE if filename == CERTIFICATE_NAME else "Ondertekeningsverslag"
+        audit_trail = {"title": title, "filename": filename, "link": None}
         if _linked():
             audit_trail["link"] = make_link(package.id, None, "audit")
         else:

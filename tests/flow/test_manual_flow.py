@@ -4,13 +4,18 @@ becomes a callback signed with our own key that takes the provider callback path
 from __future__ import annotations
 
 import hashlib
+import io
+import re
+import zipfile
 import random
 
 import pytest
 import sqlalchemy as sa
+from pypdf import PdfReader
 
 from app.extensions import db
 from app.runtime import runtime
+from app.services.documents import signed_archive
 from app.services.errors import ServiceError
 from app.services.providers import manual_secret
 from app.services.sending import cancel_package
@@ -74,16 +79,46 @@ def test_upload_scans_to_signed_and_archived(ctx):
             assert hashlib.sha256(stored).hexdigest() == document.signed_sha256
     audit = store.get(done.audit_trail_key)
     assert hashlib.sha256(audit).hexdigest() == done.audit_trail_sha256
-    text = audit.decode()
-    assert done.reference_number in text
-    assert all(d.signed_sha256 in text and d.pdf_sha256 in text
-               for d in done.documents if d.signed_required)
+    assert done.audit_trail_filename == "voltooiingscertificaat.pdf"
     assert [s.state for s in done.signers] == ["ondertekend"] * 3
     assert {a.kind for a in done.organisation.agreements} == {
         "registratie_lid", "verwerkersovereenkomst", "gebruiksovereenkomst"}
     assert deliveries("manual") == {"aanvaard": 4}  # three scans and 'completed'
     assert len(applied_keys(package_id)) == 4
     assert [m.kind for m in mails(package_id)] == ["pakket_verzonden", "voltooid"]
+
+
+def test_the_completion_certificate_is_a_pdf_a_without_internal_addresses(ctx):
+    """On paper, the archived package gets a completion certificate (PDF/A from the template,
+    real LibreOffice) in place of a text report: hashes and signers, no staff address; the
+    completion mail and the ZIP carry it."""
+    package_id = package_with_stub_pdfs()
+    send(package_id)
+    for document in [d for d in package(package_id).documents if d.signed_required]:
+        upload_signed_scan(package_id, document.id, tiny_pdf(f"scan {document.id}"),
+                           "medewerker@nvsi.nl")
+    drain_jobs()
+    done = package(package_id)
+    assert done.state == "gearchiveerd"
+    certificate = runtime().store.get(done.audit_trail_key)
+    reader = PdfReader(io.BytesIO(certificate))
+    text = re.sub(r"\s+", "", "".join(page.extract_text() for page in reader.pages))
+    assert "Voltooiingscertificaat" in text and done.reference_number in text
+    signed = [d for d in done.documents if d.signed_required]
+    assert all(d.signed_sha256 in text for d in signed)
+    assert all(re.sub(r"\s+", "", s.name) in text for s in done.signers)
+    assert "@" not in text  # no staff (or any) e-mail address, no internal events
+    assert "medewerker" not in text and "systeem" not in text
+    xmp = reader.xmp_metadata  # PDF/A-2b identification, like the other documents
+    assert (xmp.pdfaid_part, xmp.pdfaid_conformance) == ("2", "B")
+
+    [completed] = [m for m in mails(package_id) if m.kind == "voltooid"]
+    names = {a["filename"] for a in completed.attachments}
+    assert "voltooiingscertificaat.pdf" in names
+    assert not any(name.endswith(".txt") for name in names)
+    with zipfile.ZipFile(io.BytesIO(signed_archive(package_id).data)) as archive:
+        assert archive.read("voltooiingscertificaat.pdf") == certificate
+        assert not [n for n in archive.namelist() if n.startswith("ondertekenverslag")]
 
 
 def test_a_non_pdf_upload_is_refused_in_dutch(ctx):
