@@ -16,6 +16,8 @@ from app.domain.formatting import format_date
 
 CERTIFICATE_NAME = "voltooiingscertificaat.pdf"
 CERTIFICATE_TITLE = "Voltooiingscertificaat"
+CERTIFICATE_KEYS = frozenset({"nvsi", "package", "reference_number", "organisation_name",
+                              "made_on", "provider", "documents", "signers", "evidence"})
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ def samples():
 
 def test_the_samples_make_every_kind_of_document_for_every_kind_of_package(samples):
     made = {planned.kind for facts in samples.values() for planned in facts.plan.documents}
-    assert made == set(K)
+    assert made == set(K) - {K.VOLTOOIINGSCERTIFICAAT}  # made on archiving, never planned
     labels = " ".join(samples)
     for kind_of_package in ("gemeente als lid", "participant", "stichting als lid",
                             "overeenkomsten in het archief"):

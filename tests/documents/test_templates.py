@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import zipfile
@@ -11,12 +12,14 @@ import pytest
 from docx import Document
 from docxtpl import DocxTemplate
 
+from app.documents.certificate import CERTIFICATE_KEYS
 from app.documents.context import CONTEXT_KEYS
 from app.documents.context import SOLUTION_KEYS
 from app.documents.context import build_context
 from app.documents.render import DocxRenderer
 from app.documents.render import RenderError
 from app.documents.render import template_filename
+from app.documents.samples import sample_certificates
 from app.domain.rules import DocumentKind
 
 from tests.documents.builders import ROOT
@@ -26,6 +29,8 @@ KINDS = list(DocumentKind)
 
 
 def keys_for(kind: DocumentKind) -> set[str]:
+    if kind is DocumentKind.VOLTOOIINGSCERTIFICAAT:
+        return set(CERTIFICATE_KEYS)
     keys = set(CONTEXT_KEYS)
     if kind is DocumentKind.GEBRUIKSOVEREENKOMST:
         keys |= SOLUTION_KEYS
@@ -33,7 +38,11 @@ def keys_for(kind: DocumentKind) -> set[str]:
 
 
 def contexts_for(kind: DocumentKind):
-    """(scenario name, context) for every planned document of this kind in every scenario."""
+    """(scenario name, context) for every planned document of this kind in every scenario
+    (the completion certificate, never planned: its own samples)."""
+    if kind is DocumentKind.VOLTOOIINGSCERTIFICAAT:
+        yield from sample_certificates(dt.date.today()).items()
+        return
     for name, facts in scenarios().items():
         for planned in facts.plan.documents:
             if planned.kind is kind:
