@@ -133,13 +133,13 @@ def sample_certificates(today: dt.date) -> dict[str, dict]:
     from app.documents.certificate import CertifiedSigner
     from app.documents.certificate import certificate_context
 
-    documents = [CertifiedDocument("Verwerkersovereenkomst", "verwerkersovereenkomst-NVSI-2026-0001",
-                                   "a" * 64, "b" * 64)]
+    documents = [CertifiedDocument("Verwerkersovereenkomst",
+                                   "verwerkersovereenkomst-NVSI-2026-0001", "a" * 64, "b" * 64)]
     signers = [CertifiedSigner(SIGNATORY.name, SIGNATORY.function, "organisatie", today),
                CertifiedSigner("Jan de Vries", "voorzitter", "nvsi", None)]
     return {
-        "op papier": certificate_context("Vereniging NVSI", "NVSI-2026-0001", STICHTING, today, "Op papier",
-                                         documents, signers, []),
+        "op papier": certificate_context("Vereniging NVSI", "NVSI-2026-0001", STICHTING, today,
+                                         "Op papier", documents, signers, []),
         "ondertekendienst": certificate_context(
             "Vereniging NVSI", "NVSI-2026-0002", GEMEENTE, today, "ValidSign", documents, signers,
             ["Ondertekenverslag van de ondertekendienst: audit.pdf (SHA-256 " + "c" * 64 + ")"]),
