@@ -17,14 +17,30 @@ SYSTEM_PACKAGES=(libreoffice-writer-nogui python3-uno python3-venv chromium
                  fonts-noto-cjk poppler-utils)
 
 SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+# apt_install PKG...: one set-up at a time installs (several checkouts may set up at once), and
+# a lock held by another apt (an unattended upgrade) is waited for rather than failed on.
+apt_install() {
+  (
+    flock 9
+    for attempt in 1 2 3 4 5 6 7 8 9 10; do
+      if $SUDO apt-get -o DPkg::Lock::Timeout=120 update -qq &&
+         DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=120 install \
+           -y -qq --no-install-recommends "$@"; then
+        exit 0
+      fi
+      echo "==> apt is busy or failed (attempt $attempt of 10); trying again in 15 s" >&2
+      sleep 15
+    done
+    exit 1
+  ) 9>/tmp/tekenklaar-setup-apt.lock
+}
 missing=()
 for pkg in "${SYSTEM_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "==> Installing system packages: ${missing[*]}"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  apt_install "${missing[@]}"
 fi
 
 # Debian's Python, with its security updates. A .venv made from another interpreter (pyenv's
@@ -34,9 +50,7 @@ PYTHON_PACKAGES=(python3.11 python3.11-venv python3.11-dev)
 venv_base() { .venv/bin/python -c 'import sys; print(sys._base_executable)' 2>/dev/null || true; }
 if [ ! -x .venv/bin/python ] || [ "$(readlink -f "$(venv_base)")" != "$(readlink -f "$PYTHON")" ]; then
   echo "==> Installing the current Debian python3.11 (security updates)"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
-    "${PYTHON_PACKAGES[@]}"
+  apt_install "${PYTHON_PACKAGES[@]}"
   echo "==> Creating .venv from $PYTHON"
   rm -rf .venv
   "$PYTHON" -m venv .venv
