@@ -36,6 +36,7 @@ class Action(enum.StrEnum):
     REMIND = "herinneren"
     REFRESH = "status"
     SCANS = "scans"
+    ORGANISATION_SIGNED = "organisatie_getekend"
     CANCEL = "intrekken"
     ARCHIVE = "archief"
 
@@ -77,6 +78,7 @@ class Situation:
     provider_can_poll: bool = False  # the provider can be asked for the envelope's state
     volmacht_asked: bool = False  # the signer is a gemachtigde with a volmacht
     audit_trail: bool = False  # the signed archive (audit trail) is stored
+    organisation_signed: bool = False  # every signer of the organisation has signed
 
     @property
     def on_paper(self) -> bool:
@@ -153,6 +155,14 @@ def _refusal(s: Situation, action: Action) -> str | None:
         if not s.on_paper or state not in OUT_FOR_SIGNING:
             return ("Scans kunnen alleen worden toegevoegd aan een pakket dat op papier wordt "
                     "ondertekend en is verzonden.")
+        return None
+    if action is Action.ORGANISATION_SIGNED:
+        if not s.on_paper or state not in OUT_FOR_SIGNING:
+            return ("Alleen bij een verzonden pakket dat op papier wordt ondertekend, legt u "
+                    "vast dat de organisatie heeft getekend.")
+        if s.organisation_signed:
+            return ("De organisatie heeft al getekend; nu is het NVSI-bestuur aan de beurt. "
+                    "Upload de scans met alle handtekeningen.")
         return None
     if action is Action.CANCEL:
         if state in FINAL or state is S.ONDERTEKEND:

@@ -13,6 +13,7 @@ from app.domain.lifecycle import allowed
 from app.domain.lifecycle import decide
 from app.domain.lifecycle import refusal
 from app.domain.states import PackageState
+from app.domain.states import SignerState
 from app.services.errors import ServiceError
 from app.store.models import Package
 
@@ -56,6 +57,8 @@ def situation_of(package: Package) -> Situation:
         provider_can_poll=can_poll,
         volmacht_asked=package.volmacht_on is not None,
         audit_trail=bool(package.audit_trail_key),
+        organisation_signed=all(s.state == SignerState.ONDERTEKEND
+                                for s in package.signers if s.party == "organisatie"),
     )
 
 

@@ -61,6 +61,7 @@ MAX_DELAY = dt.timedelta(hours=1)
 
 KIND_SENT = "pakket_verzonden"
 KIND_REMINDER = "herinnering"
+KIND_BOARD_TURN = "beurt_bestuur"
 KIND_COMPLETED = "voltooid"
 KIND_COMPLETED_COPY = "voltooid_kopie"
 KIND_COUNCIL = {  # the raad step (Gemeentewet art. 160 lid 2), one mail per step
@@ -78,6 +79,7 @@ KIND_LABELS = {
     "raad_herinnering": "Herinnering collegebesluit",
     KIND_SENT: "Documenten ter ondertekening",
     KIND_REMINDER: "Herinnering",
+    KIND_BOARD_TURN: "Beurt van het NVSI-bestuur",
     KIND_COMPLETED: "Ondertekende documenten",
     KIND_COMPLETED_COPY: "Kopie ondertekende documenten (NVSI)",
 }
@@ -137,15 +139,15 @@ def _package_sent(package: Package, provider: str | None = None):
 
 
 def queue_reminder(package: Package) -> list[OutgoingMail]:
-    """Queue a reminder to the contact and the organisation's signers who have not signed.
+    """Queue a reminder to the contact and the organisation's signers who have not signed;
+    once the organisation has signed, to NVSI's board signers who have not (on paper).
 
-    Returns [] when no signer of the organisation is waiting (then only the NVSI board is,
-    and the organisation has nothing to do). The caller commits.
+    Returns [] when nobody is waiting. The caller commits.
     """
     waiting = [s for s in _organisation_signers(package)
                if not SignerState(s.state).is_done]
     if not waiting:
-        return []
+        return queue_board_turn(package, reminder=True)
     context = _context(package)
     to_sign, files = _documents(package, [d for d in package.documents if d.signed_required],
                                 "pdf")
@@ -156,6 +158,32 @@ def queue_reminder(package: Package) -> list[OutgoingMail]:
     mail = _queue(package, KIND_REMINDER, _recipients(package.contact, *waiting), subject,
                   "herinnering", context, files)
     return [mail]
+
+
+def queue_board_turn(package: Package, reminder: bool = False) -> list[OutgoingMail]:
+    """Queue the mail that tells NVSI's board signers who have not signed that it is their
+    turn (signing on paper, after the organisation signed): what to sign, how, and by which
+    date; the PDFs attached or linked. Returns [] when no board signer is waiting. The caller
+    commits."""
+    waiting = [s for s in package.signers
+               if s.party == "nvsi" and not SignerState(s.state).is_done]
+    if not waiting:
+        return []
+    context = _context(package)
+    signed = [s.state_at for s in _organisation_signers(package) if s.state_at]
+    turn_began = max(signed) if signed else utcnow()
+    to_sign, files = _documents(package, [d for d in package.documents if d.signed_required],
+                                "pdf")
+    days = runtime().settings.overdue_signature_days
+    greetings = [formal_salutation(s.name) for s in waiting]
+    context.update(to_sign=to_sign, waiting_for=waiting, reminder=reminder,
+                   organisation_signed_on=turn_began.date(),
+                   board_sign_by=turn_began.date() + dt.timedelta(days=days),
+                   board_salutation=", g".join([greetings[0]] + [g[1:] for g in greetings[1:]]))
+    subject = (f"{'Herinnering: u' if reminder else 'U'}w handtekening namens de NVSI voor "
+               f"{package.organisation.name} ({package.reference_number})")
+    return [_queue(package, KIND_BOARD_TURN, _recipients(*waiting), subject, "beurt_bestuur",
+                   context, files)]
 
 
 def queue_completed(package: Package) -> list[OutgoingMail]:

@@ -93,7 +93,7 @@ def send_due_reminders(now: dt.datetime | None = None) -> dict[str, int]:
         sent = {(r.step, r.number) for r in db.session.scalars(
             sa.select(ReminderSent).where(ReminderSent.package_id == package.id))}
         due = due_reminder(package, schedule, now, sent)
-        if due is None or not _can_remind(package, due.step):
+        if due is None or not _can_remind(package):
             continue
         if not _claim(package.id, due, now, sent):
             continue  # another run took it a moment ago
@@ -113,10 +113,11 @@ def send_due_reminders(now: dt.datetime | None = None) -> dict[str, int]:
     return counts
 
 
-def _can_remind(package: Package, step: str) -> bool:
+def _can_remind(package: Package) -> bool:
     """True when a reminder for this step can go out: the provider reminds on request, or
-    (on paper) the organisation's signers get the documents again by e-mail. A provider
-    that reminds by itself, or one not set up, gets none from us."""
+    (on paper) the signers whose turn it is get the documents again by e-mail. A provider
+    that reminds by itself, or one not set up, gets none from us. On paper, NVSI's board
+    signers get theirs by e-mail too once the organisation has signed."""
     from app.services.providers import provider
     from signing import ConfigurationError
 
@@ -126,7 +127,7 @@ def _can_remind(package: Package, step: str) -> bool:
         return False
     if adapter.can_remind:
         return True
-    return not adapter.can_poll and step == "organisatie"
+    return not adapter.can_poll  # on paper: we mail the organisation, then NVSI's board
 
 
 def _claim(package_id: int, due: Due, now: dt.datetime, sent: set[tuple[str, int]]) -> bool:

@@ -267,8 +267,8 @@ def remind_package(package_id: int, actor: str) -> Package:
             how = f"via {label}"
         else:  # signing on paper: we mail the documents again
             if not mailing.queue_reminder(package):
-                raise ServiceError("De organisatie heeft al ondertekend; er is niemand om aan "
-                                   "te herinneren.")
+                raise ServiceError("Iedereen die aan de beurt is, heeft al getekend; er is "
+                                   "niemand om aan te herinneren.")
             how = "per e-mail"
     except SigningError as exc:
         db.session.rollback()
@@ -417,6 +417,31 @@ def upload_signed_scan(package_id: int, document_id: int, pdf: bytes, actor: str
         payloads.append({"envelope_id": package.envelope_id, "upload_id": f"{upload_id}-klaar",
                          "event": "completed", "at": signed_at})
     for payload in payloads:
+        headers, body = ManualProvider.sign(manual_secret(), payload)
+        receive_callback("manual", headers, body, actor=actor)
+    return get_package(package_id)
+
+
+def record_organisation_signed(package_id: int, actor: str, *,
+                               signed_on: dt.date | None = None) -> Package:
+    """Signing on paper: record that the organisation's signers have signed (`signed_on`,
+    the date on the paper; default today), before NVSI's board signs. The board signers are
+    then mailed that it is their turn (app/services/tracking.py), and the automatic reminders
+    go to them. The scans with every signature are uploaded afterwards as always.
+
+    Like an upload, this becomes a signed manual callback per signer (recorded, deduplicated,
+    applied). Raises ServiceError when the package is not out for signing on paper or the
+    organisation has signed already, or for a date in the future or before the sending."""
+    from signing.providers.manual import ManualProvider
+
+    package = get_package(package_id)
+    require(package, Action.ORGANISATION_SIGNED)
+    signed_at = _signing_moment(package, signed_on)
+    for signer in package.signers:
+        if signer.party != "organisatie":
+            continue
+        payload = {"envelope_id": package.envelope_id, "upload_id": f"papier-{signer.order}",
+                   "event": "signed", "signer_key": signer_key(signer), "at": signed_at}
         headers, body = ManualProvider.sign(manual_secret(), payload)
         receive_callback("manual", headers, body, actor=actor)
     return get_package(package_id)

@@ -239,7 +239,7 @@ def _apply(package: Package, event: SigningEvent, actor: str, outcome: Outcome) 
         state = S.VERZONDEN
     if event.kind in SIGNER_STATES:
         if state not in SIGNED_OR_ENDED:  # a late signer event changes nothing
-            _apply_signer(package, event, actor)
+            _apply_signer(package, event, actor, outcome)
     elif event.kind is EventKind.COMPLETED:
         _complete(package, event, actor, outcome)
     elif event.kind in END_STATES:
@@ -254,7 +254,8 @@ def _apply(package: Package, event: SigningEvent, actor: str, outcome: Outcome) 
                         f"{provider_label(package.provider)} heeft het pakket verstuurd.")
 
 
-def _apply_signer(package: Package, event: SigningEvent, actor: str) -> None:
+def _apply_signer(package: Package, event: SigningEvent, actor: str,
+                  outcome: Outcome) -> None:
     if event.document_key and event.kind is EventKind.SIGNER_SIGNED:
         # A signed scan of one document (signing on paper): the package is partly signed;
         # the signers count as signed once every document is in (see _complete).
@@ -284,6 +285,26 @@ def _apply_signer(package: Package, event: SigningEvent, actor: str) -> None:
                     signer=signer.order, signer_state=state.value)
     if event.kind is EventKind.SIGNER_SIGNED:
         _move(package, S.DEELS_ONDERTEKEND, actor, "Het pakket is deels ondertekend.")
+        if signer.party == "organisatie" and package.provider == "manual":
+            _board_turn_on_paper(package, actor, outcome)
+
+
+def _board_turn_on_paper(package: Package, actor: str, outcome: Outcome) -> None:
+    """On paper nobody but us tells NVSI's board that it is their turn: once the
+    organisation's last signer has signed, mail the board signers (in this transaction)."""
+    organisation = [s for s in package.signers if s.party == "organisatie"]
+    board = [s for s in package.signers if s.party == "nvsi"]
+    if not board or any(s.state != SignerState.ONDERTEKEND for s in organisation):
+        return
+    now = utcnow()
+    for member in board:
+        if member.state == SignerState.WACHTEND:
+            member.state, member.state_at = SignerState.UITGENODIGD.value, now
+    timeline.record(package, actor, "ondertekenaar",
+                    "De organisatie heeft getekend; het NVSI-bestuur is aan de beurt en krijgt "
+                    "daarover een e-mail.")
+    if mailing.queue_board_turn(package):
+        outcome.mail_queued = True
 
 
 def _complete(package: Package, event: SigningEvent, actor: str, outcome: Outcome) -> None:

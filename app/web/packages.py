@@ -379,6 +379,8 @@ def _action_fields(package, actions: set[str]) -> set[str]:
         fields.add("provider")
     if "intrekken" in actions:
         fields.add("reason")
+    if "organisatie_getekend" in actions:
+        fields.add("organisation_signed_on")
     if "scans" in actions:
         fields |= {f"scan-{d.id}{suffix}" for d in package.documents if d.signed_required
                    for suffix in ("", "-date")}
@@ -640,6 +642,33 @@ def package_upload_scan(package_id: int, document_id: int):
             raise
 
     return _act(package_id, action, "De ondertekende scan is toegevoegd.")
+
+
+@bp.post("/pakketten/<int:package_id>/organisatie-getekend")
+@login_required
+def package_organisation_signed(package_id: int):
+    """Signing on paper: the organisation has signed; NVSI's board is next."""
+    from app.domain.validation import InputError
+    from app.domain.validation import clean_date
+    from app.services.sending import record_organisation_signed
+
+    field = "organisation_signed_on"
+
+    def action():
+        typed = (request.form.get(field) or "").strip()
+        try:
+            signed_on = clean_date(typed, field, "Datum van ondertekening") if typed else None
+        except InputError as exc:
+            raise IntakeError({field: str(exc)}) from None
+        try:
+            return record_organisation_signed(package_id, _actor(), signed_on=signed_on)
+        except ServiceError as exc:
+            if exc.field == "signed_on":
+                raise IntakeError({field: exc.message}) from None
+            raise
+
+    return _act(package_id, action, "Vastgelegd: de organisatie heeft getekend. Het "
+                "NVSI-bestuur krijgt een e-mail dat het aan de beurt is.")
 
 
 # --- downloads -------------------------------------------------------------------------------

@@ -13,8 +13,10 @@ How it works:
   "signer_key": str | null, "document_key": str | null, "at": ISO 8601 | null,
   "reason": str | null}``
 
-  ``signed`` (one signer's signature on one document: ``signer_key`` and ``document_key``
-  required) gives ``SIGNER_SIGNED``; ``declined`` (``signer_key`` required) gives
+  ``signed`` gives ``SIGNER_SIGNED``: with ``document_key``, one signed scan of that document
+  (``signer_key`` names the organisation's first signer); without it, one signer who signed
+  every document on paper (staff record that the organisation has signed, before NVSI's board
+  signs); ``declined`` (``signer_key`` required) gives
   ``SIGNER_DECLINED`` and ``DECLINED``; ``completed`` (sent once every scan is in) gives
   ``COMPLETED``. Unknown fields are refused.
 * The header ``X-Tekenklaar-Signature: sha256=<hex HMAC-SHA256(secret, raw body)>``
@@ -116,8 +118,8 @@ class ManualProvider(Provider):
             return SigningEvent(envelope_id, kind, at, key, document_key=document_key, **extra)
 
         if event == "signed":
-            if not signer_key or not document_key:
-                raise InvalidCallback("malformed_body", "signed needs signer_key and document_key")
+            if not signer_key:
+                raise InvalidCallback("malformed_body", "signed needs signer_key")
             return [event_of(EventKind.SIGNER_SIGNED, f"{prefix}:{upload_id}:signed",
                              signer_key=signer_key)]
         if event == "declined":

@@ -32,7 +32,7 @@ PROVIDERS = {  # name -> (can_remind, can_poll), as the adapters say
 
 
 def situation(state: PackageState, *, council: bool = False, provider: str = "signhost",
-              volmacht: bool = False) -> Situation:
+              volmacht: bool = False, organisation_signed: bool = False) -> Situation:
     """A package in `state` with the facts it has when it got there the ordinary way."""
     record = CouncilRecord()
     if council and state is not S.CONCEPT and state is not S.KLAAR:
@@ -48,7 +48,9 @@ def situation(state: PackageState, *, council: bool = False, provider: str = "si
         documents_made=state is not S.CONCEPT, sent_before=chosen,
         provider=provider if chosen else None, provider_label=provider.capitalize(),
         provider_can_remind=can_remind and chosen, provider_can_poll=can_poll and chosen,
-        volmacht_asked=volmacht, audit_trail=state is S.GEARCHIVEERD)
+        volmacht_asked=volmacht, audit_trail=state is S.GEARCHIVEERD,
+        organisation_signed=organisation_signed or state in SENT - {S.VERZONDEN,
+                                                                   S.DEELS_ONDERTEKEND})
 
 
 NOTHING: frozenset[Action] = frozenset()
@@ -71,12 +73,15 @@ REMINDS = PLAIN | {
     S.DEELS_ONDERTEKEND: {A.REMIND, A.REFRESH, A.CANCEL},
 }
 ON_PAPER = PLAIN | {
-    S.VERZONDEN: {A.REMIND, A.SCANS, A.CANCEL},
-    S.DEELS_ONDERTEKEND: {A.REMIND, A.SCANS, A.CANCEL},
+    S.VERZONDEN: {A.REMIND, A.SCANS, A.ORGANISATION_SIGNED, A.CANCEL},
+    S.DEELS_ONDERTEKEND: {A.REMIND, A.SCANS, A.ORGANISATION_SIGNED, A.CANCEL},
     S.ONDERTEKEND: NOTHING,
     S.GEARCHIVEERD: {A.ARCHIVE},
     S.GEWEIGERD: NOTHING,
     S.VERLOPEN: NOTHING,
+}
+BOARD_ON_PAPER = ON_PAPER | {  # the organisation has signed: NVSI's board is next
+    S.DEELS_ONDERTEKEND: {A.REMIND, A.SCANS, A.CANCEL},
 }
 COUNCIL = PLAIN | {
     S.KLAAR: {A.DOCUMENTS, A.EDIT, A.COUNCIL_START, A.CANCEL},
@@ -88,6 +93,9 @@ KINDS = {
     "plain": ({}, PLAIN),
     "reminding provider": ({"provider": "validsign"}, REMINDS),
     "on paper": ({"provider": "manual"}, ON_PAPER),
+    "on paper, board next": ({"provider": "manual", "organisation_signed": True},
+                             BOARD_ON_PAPER | {S.VERZONDEN: ON_PAPER[S.VERZONDEN] - {
+                                 A.ORGANISATION_SIGNED}}),
     "raad": ({"council": True}, COUNCIL),
     "volmacht": ({"volmacht": True}, VOLMACHT),
 }

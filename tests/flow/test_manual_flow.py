@@ -238,3 +238,61 @@ def test_shuffled_duplicated_forged_and_malformed_deliveries(ctx, client):
             JobRun.package_id == messy, JobRun.name == "app.services.archive:archive_package"))
         assert archiving == 1  # repeats after the last signature start no second archiving
     assert deliveries("manual")["ongeldig"] == 3 * 4
+
+
+def test_board_is_mailed_when_the_organisation_has_signed_on_paper(ctx):
+    """On paper nobody else tells NVSI's board it is their turn: staff record that the
+    organisation signed (the date on the paper), the board signers get a mail, reminders go
+    to them, and the scans with every signature complete the package."""
+    from app.services.sending import record_organisation_signed
+    from app.store.models import utcnow
+
+    package_id = package_with_stub_pdfs()
+    send(package_id)
+    today = utcnow().date()
+    result = record_organisation_signed(package_id, "medewerker", signed_on=today)
+    assert result.state == "deels_ondertekend"
+    by_party = {(s.party, s.state) for s in result.signers}
+    assert by_party == {("organisatie", "ondertekend"), ("nvsi", "uitgenodigd")}
+    assert next(s for s in result.signers if s.party == "organisatie").state_at.date() == today
+    assert [m.kind for m in mails(package_id)] == ["pakket_verzonden", "beurt_bestuur"]
+    turn = mails(package_id)[-1]
+    board = runtime().reference.association.board
+    assert [r.rsplit("<", 1)[1].rstrip(">") for r in turn.recipients] == [
+        m.email for m in board]
+    assert turn.subject.startswith("Uw handtekening namens de NVSI voor ")
+    assert "Nu is het bestuur van de NVSI aan de beurt." in turn.body_text
+    assert "Geachte mevrouw/heer De Vries, geachte mevrouw/heer Bakker," in turn.body_text
+
+    with pytest.raises(ServiceError, match="heeft al getekend"):  # the one rule says no
+        record_organisation_signed(package_id, "medewerker")
+    remind_package(package_id, "medewerker")
+    reminder = mails(package_id)[-1]
+    assert (reminder.kind, reminder.subject.split(":")[0]) == ("beurt_bestuur", "Herinnering")
+    assert "Heeft u al getekend? Dan kunt u dit bericht negeren." in reminder.body_text
+
+    for document in result.documents:
+        if document.signed_required:
+            upload_signed_scan(package_id, document.id, tiny_pdf(f"scan {document.id}"),
+                               "medewerker")
+    drain_jobs()
+    done = package(package_id)
+    assert done.state == "gearchiveerd"
+    assert [s.state for s in done.signers] == ["ondertekend"] * 3
+    assert transitions(package_id) == ["klaar", "verzonden", "deels_ondertekend",
+                                       "ondertekend", "gearchiveerd"]
+
+
+def test_the_organisation_signed_date_cannot_be_in_the_future(ctx):
+    import datetime as dt
+
+    from app.services.sending import record_organisation_signed
+
+    package_id = package_with_stub_pdfs()
+    send(package_id)
+    with pytest.raises(ServiceError, match="in de toekomst"):
+        record_organisation_signed(package_id, "medewerker",
+                                   signed_on=dt.date.today() + dt.timedelta(days=2))
+    assert {s.state for s in package(package_id).signers if s.party == "organisatie"} != {
+        "ondertekend"}
+    assert [m.kind for m in mails(package_id)] == ["pakket_verzonden"]

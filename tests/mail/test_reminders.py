@@ -8,7 +8,9 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
+from app.domain.formatting import format_date
 from app.extensions import db
+from app.runtime import runtime
 from app.services import mailing
 from app.services.reminders import due_reminder
 from app.services.reminders import send_due_reminders
@@ -40,6 +42,11 @@ def sent_on_paper() -> int:
         signer.state = "uitgenodigd" if signer.party == "organisatie" else "wachtend"
     db.session.commit()
     return package.id
+
+
+def runtime_days(app) -> int:
+    with app.app_context():
+        return runtime().settings.overdue_signature_days
 
 
 def reminders_in_timeline(package_id: int) -> list[tuple[str, str]]:
@@ -89,8 +96,9 @@ def test_no_reminders_when_paused_and_again_when_resumed(app, smtp_server):
 
 
 def test_reminders_stop_when_the_step_is_done(app, smtp_server):
-    """Once the organisation has signed, it gets no more reminders; on paper the board's
-    turn has no automatic mail yet, and a signed or withdrawn package gets none at all."""
+    """Once the organisation has signed it gets no more reminders: on paper they go to NVSI's
+    board signers instead (by e-mail, formally, with the date to sign by), and a signed or
+    withdrawn package gets none at all."""
     with app.app_context():
         package_id = sent_on_paper()
         package = db.session.get(Package, package_id)
@@ -99,12 +107,25 @@ def test_reminders_stop_when_the_step_is_done(app, smtp_server):
                 signer.state, signer.state_at = "ondertekend", SENT + dt.timedelta(days=2)
         package.state = "deels_ondertekend"
         db.session.commit()
-        assert send_due_reminders(SENT + dt.timedelta(days=30)) == {"verstuurd": 0,
+        assert send_due_reminders(SENT + dt.timedelta(days=30)) == {"verstuurd": 1,
                                                                       "mislukt": 0}
+        assert send_due_reminders(SENT + dt.timedelta(days=31))["verstuurd"] == 0
         package.state = "ondertekend"
         db.session.commit()
         assert send_due_reminders(SENT + dt.timedelta(days=60))["verstuurd"] == 0
-        assert reminders_in_timeline(package_id) == []
+        assert len(reminders_in_timeline(package_id)) == 1
+        wait_for_background_jobs(app)
+        mailing.deliver_pending()
+        board = [m.email for m in runtime().reference.association.board]
+    [message] = smtp_server.messages
+    assert sorted(smtp_server.handler.envelopes[0].rcpt_tos) == sorted(board)
+    assert CONTACT_EMAIL not in smtp_server.handler.envelopes[0].rcpt_tos
+    text = message.get_body(("plain",)).get_content()
+    assert str(message["Subject"]).startswith("Herinnering: uw handtekening namens de NVSI")
+    assert text.startswith("Geachte mevrouw/heer De Vries, geachte mevrouw/heer Bakker,")
+    sign_by = (SENT + dt.timedelta(days=2)).date() + dt.timedelta(
+        days=runtime_days(app))
+    assert f"uiterlijk op {format_date(sign_by)}" in text
 
 
 def test_the_board_is_reminded_from_the_day_the_organisation_signed(app):

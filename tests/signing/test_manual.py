@@ -69,6 +69,14 @@ def test_signed_upload_becomes_a_signer_event(provider):
     assert event.dedupe_key == f"manual:{ENVELOPE}:upload-7:signed"
 
 
+def test_signed_without_a_document_is_one_signer_on_every_document(provider):
+    """Staff record that the organisation signed on paper, before NVSI's board signs."""
+    headers, body = ManualProvider.sign(SECRET, upload(document_key=None, signer_key="org-2"))
+    [event] = provider.parse_callback(headers, body)
+    assert (event.kind, event.signer_key, event.document_key) == (
+        EventKind.SIGNER_SIGNED, "org-2", None)
+
+
 def test_declined_upload_declines_the_envelope(provider):
     headers, body = ManualProvider.sign(
         SECRET, upload(event="declined", document_key=None, reason="Bedrag klopt niet"))
@@ -91,7 +99,6 @@ def test_completed_has_one_key_per_envelope(provider):
 @pytest.mark.parametrize("payload", [
     upload(event="stamped"),
     upload(signer_key=None),
-    upload(document_key=None),
     upload(upload_id=""),
     upload(at="gisteren"),
     upload(signer_key=7),

@@ -527,3 +527,43 @@ def test_the_mail_is_shown_before_the_package_is_sent(staff, app, monkeypatch):
     assert "stuurt Stichting De Brug hierbij de documenten" in preview
     assert "uiterlijk op" in preview and "f.elamrani@utrecht.example" in preview
     assert count(app, OutgoingMail) == 0  # nothing queued by looking
+
+
+def test_staff_record_that_the_organisation_signed_on_paper(staff, app, monkeypatch):
+    """The step between the organisation's signatures and the board's: a Dutch date error
+    beside the field changes nothing; the recorded step mails NVSI's board and is gone."""
+    from app.store.models import OutgoingMail
+
+    package_id = _ready(app, staff, monkeypatch, MAATSCHAPPELIJK_LID)
+    act(staff, package_id, "verzenden", {"provider": "manual"})
+    page = text(staff.get(f"/pakketten/{package_id}"))
+    assert "Vastleggen: de organisatie heeft getekend" in page
+
+    response = act(staff, package_id, "organisatie-getekend",
+                   {"organisation_signed_on": "31 februari 2026"})
+    assert response.status_code == 422
+    assert error_for(text(response), "organisation_signed_on")
+    assert state_of(app, package_id) == "verzonden"
+
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    with app.app_context():  # the paper was sent before it was signed
+        package = package_of(app, package_id)
+        package.sent_at = package.sent_at - dt.timedelta(days=3)
+        db.session.commit()
+    response = act(staff, package_id, "organisatie-getekend",
+                   {"organisation_signed_on": format_date(yesterday)})
+    assert response.status_code == 302, text(response)
+    page = text(staff.get(f"/pakketten/{package_id}"))
+    assert "Het NVSI-bestuur krijgt een e-mail dat het aan de beurt is." in page
+    assert "Vastleggen: de organisatie heeft getekend" not in page  # once only
+    assert "Ondertekende scans toevoegen" in page
+    with app.app_context():
+        package = package_of(app, package_id)
+        assert package.state == "deels_ondertekend"
+        signer = next(s for s in package.signers if s.party == "organisatie")
+        assert signer.state_at.date() == yesterday
+        kinds = [m.kind for m in db.session.query(OutgoingMail)
+                 .filter_by(package_id=package_id).order_by(OutgoingMail.id)]
+        assert kinds == ["pakket_verzonden", "beurt_bestuur"]
+    response = act(staff, package_id, "organisatie-getekend", {})
+    assert response.status_code == 409
