@@ -273,7 +273,13 @@ def test_reminder_goes_to_the_contact_and_the_signers_still_to_sign(app, smtp_se
         assert "2 november 2026" in mail.body_text
         assert "Ans Bakker, voorzitter" in mail.body_text
         package.signers[0].state = "ondertekend"
-        assert mailing.queue_reminder(package) == []
+        (board_mail,) = mailing.queue_reminder(package)  # then NVSI's board is reminded
+        assert board_mail.kind == "beurt_bestuur" and CONTACT_EMAIL not in str(
+            board_mail.recipients)
+        db.session.rollback()
+        for signer in package.signers:
+            signer.state = "ondertekend"
+        assert mailing.queue_reminder(package) == []  # nobody is waiting
     (message,) = smtp_server.messages
     assert subject(message).startswith("Herinnering: documenten van de NVSI")
     assert sorted(smtp_server.handler.envelopes[0].rcpt_tos) == sorted(
