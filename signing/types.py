@@ -112,6 +112,8 @@ class EnvelopeStatus:
     state: EnvelopeState
     signers: list[SignerStatus]
     reason: str | None = field(default=None, repr=False)
+    # The idempotency key the envelope was made with, where the provider keeps it.
+    reference: str | None = field(default=None, repr=False)
 
 
 class EventKind(StrEnum):

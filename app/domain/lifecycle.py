@@ -37,6 +37,7 @@ class Action(enum.StrEnum):
     REFRESH = "status"
     SCANS = "scans"
     ORGANISATION_SIGNED = "organisatie_getekend"
+    FOUND_ENVELOPE = "envelop_gevonden"
     CANCEL = "intrekken"
     ARCHIVE = "archief"
 
@@ -79,6 +80,7 @@ class Situation:
     volmacht_asked: bool = False  # the signer is a gemachtigde with a volmacht
     audit_trail: bool = False  # the signed archive (audit trail) is stored
     organisation_signed: bool = False  # every signer of the organisation has signed
+    unclear_send: bool = False  # a send had an unclear outcome (an envelope may exist)
 
     @property
     def on_paper(self) -> bool:
@@ -164,6 +166,10 @@ def _refusal(s: Situation, action: Action) -> str | None:
             return ("De organisatie heeft al getekend; nu is het NVSI-bestuur aan de beurt. "
                     "Upload de scans met alle handtekeningen.")
         return None
+    if action is Action.FOUND_ENVELOPE:
+        if not s.unclear_send:
+            return "Dit pakket had geen verzending met een onduidelijke uitkomst."
+        return None  # in any state: an unused envelope can always be cancelled
     if action is Action.CANCEL:
         if state in FINAL or state is S.ONDERTEKEND:
             return f"{_status(state)} kan niet meer worden ingetrokken."

@@ -29,6 +29,7 @@ class Refused(ServiceError, ActionRefused):
 
 def situation_of(package: Package) -> Situation:
     """What the rule needs to know of `package`, read from the store and the provider."""
+    from app.services.orphans import had_unclear_send
     from app.services.packages import council_record
     from app.services.providers import provider
     from app.services.tracking import provider_label
@@ -57,6 +58,7 @@ def situation_of(package: Package) -> Situation:
         provider_can_poll=can_poll,
         volmacht_asked=package.volmacht_on is not None,
         audit_trail=bool(package.audit_trail_key),
+        unclear_send=had_unclear_send(package),
         organisation_signed=all(s.state == SignerState.ONDERTEKEND
                                 for s in package.signers if s.party == "organisatie"),
     )

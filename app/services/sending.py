@@ -36,6 +36,7 @@ from app.services import timeline
 from app.services.callbacks import receive_callback
 from app.services.errors import ServiceError
 from app.services.lifecycle import require
+from app.services.orphans import UNCLEAR_SEND
 from app.services.packages import get_package
 from app.services.providers import manual_secret
 from app.services.providers import provider as get_provider
@@ -154,6 +155,11 @@ def _send(package_id: int, adapter, name: str, key: str, actor: str,
             package.send_unknown_at = utcnow()
             reason += (f" Mogelijk bestaat de envelop al bij {provider_label(name)} (kenmerk "
                        f"{key}); bij opnieuw verzenden wordt dat eerst nagegaan.")
+            # staff may find that envelope later: app/services/orphans.py
+            timeline.record(package, actor, UNCLEAR_SEND,
+                            f"Vindt u bij {provider_label(name)} een envelop met kenmerk {key}, "
+                            "vul dan het id in bij 'Envelop gevonden': Tekenklaar hervat hem, "
+                            "of annuleert hem als er intussen opnieuw is verzonden.")
         _fail(package, actor, reason, detail=exc.detail)
         return package
 

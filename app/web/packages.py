@@ -379,6 +379,8 @@ def _action_fields(package, actions: set[str]) -> set[str]:
         fields.add("provider")
     if "intrekken" in actions:
         fields.add("reason")
+    if "envelop_gevonden" in actions:
+        fields.add("envelope_id")
     if "organisatie_getekend" in actions:
         fields.add("organisation_signed_on")
     if "scans" in actions:
@@ -402,8 +404,9 @@ def _provider_choices(package) -> list[str]:
     return available_providers()
 
 
-def _act(package_id: int, action, success: str, queued: str | None = None):
-    """Run one action; flash `success` and go back to the package, or show the error there.
+def _act(package_id: int, action, success, queued: str | None = None):
+    """Run one action; flash `success` (a text, or a function giving it once the action ran)
+    and go back to the package, or show the error there.
 
     `queued` is the message for an action handed to the job queue (settings `jobs = "rq"`):
     its result shows on the package page later.
@@ -429,7 +432,7 @@ def _act(package_id: int, action, success: str, queued: str | None = None):
     elif package is not None and package.state == PackageState.MISLUKT.value and package.last_error:
         flash(f"Dit is niet gelukt: {package.last_error}", "error")
     else:
-        flash(success, "success")
+        flash(success() if callable(success) else success, "success")
     return redirect(url_for("web.package_show", package_id=package_id))
 
 
@@ -669,6 +672,31 @@ def package_organisation_signed(package_id: int):
 
     return _act(package_id, action, "Vastgelegd: de organisatie heeft getekend. Het "
                 "NVSI-bestuur krijgt een e-mail dat het aan de beurt is.")
+
+
+@bp.post("/pakketten/<int:package_id>/envelop-gevonden")
+@login_required
+def package_found_envelope(package_id: int):
+    """After an unclear send: the envelope staff found at the provider, resumed or cancelled."""
+    from app.services.orphans import RESUMED
+    from app.services.orphans import take_found_envelope
+
+    outcome = []
+
+    def action():
+        try:
+            outcome.append(take_found_envelope(package_id, request.form.get("envelope_id", ""),
+                                               _actor()))
+        except ServiceError as exc:
+            if exc.field == "envelope_id":
+                raise IntakeError({"envelope_id": exc.message}) from None
+            raise
+        return None
+
+    return _act(package_id, action, lambda: (
+        "De envelop hoort bij dit pakket; bij opnieuw verzenden wordt die hervat."
+        if outcome[0] == RESUMED else
+        "De ongebruikte envelop is bij de ondertekendienst geannuleerd."))
 
 
 # --- downloads -------------------------------------------------------------------------------

@@ -196,7 +196,9 @@ class SignhostProvider(Provider):
         state = STATES.get(code) if isinstance(code, int) else None
         if state is None:
             raise ProviderRejected(f"GET transaction: unknown Status {code!r}")
-        return EnvelopeStatus(envelope_id, state, signers, _reason(tx))
+        reference = tx.get("Reference")
+        return EnvelopeStatus(envelope_id, state, signers, _reason(tx),
+                              reference if isinstance(reference, str) else None)
 
     def download(self, envelope_id: str) -> SignedBundle:
         """Return the signed PDFs and the receipt; raises ``ProviderRejected`` before

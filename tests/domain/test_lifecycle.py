@@ -32,7 +32,8 @@ PROVIDERS = {  # name -> (can_remind, can_poll), as the adapters say
 
 
 def situation(state: PackageState, *, council: bool = False, provider: str = "signhost",
-              volmacht: bool = False, organisation_signed: bool = False) -> Situation:
+              volmacht: bool = False, organisation_signed: bool = False,
+              unclear_send: bool = False) -> Situation:
     """A package in `state` with the facts it has when it got there the ordinary way."""
     record = CouncilRecord()
     if council and state is not S.CONCEPT and state is not S.KLAAR:
@@ -48,7 +49,7 @@ def situation(state: PackageState, *, council: bool = False, provider: str = "si
         documents_made=state is not S.CONCEPT, sent_before=chosen,
         provider=provider if chosen else None, provider_label=provider.capitalize(),
         provider_can_remind=can_remind and chosen, provider_can_poll=can_poll and chosen,
-        volmacht_asked=volmacht, audit_trail=state is S.GEARCHIVEERD,
+        volmacht_asked=volmacht, audit_trail=state is S.GEARCHIVEERD, unclear_send=unclear_send,
         organisation_signed=organisation_signed or state in SENT - {S.VERZONDEN,
                                                                    S.DEELS_ONDERTEKEND})
 
@@ -98,6 +99,8 @@ KINDS = {
                                  A.ORGANISATION_SIGNED}}),
     "raad": ({"council": True}, COUNCIL),
     "volmacht": ({"volmacht": True}, VOLMACHT),
+    "unclear send": ({"unclear_send": True},
+                     {state: actions | {A.FOUND_ENVELOPE} for state, actions in PLAIN.items()}),
 }
 CASES = [(kind, state, action) for kind in KINDS for state in S for action in A]
 

@@ -318,3 +318,37 @@ def test_staff_confirm_a_new_send_after_an_unclear_create_on_the_package_page(
               {"provider": "signhost", "confirm_new": "ja"}, follow_redirects=True)
     drain_jobs()
     assert package(package_id).state == "verzonden" and signhost.created == 2
+
+
+def test_staff_enter_the_envelope_they_found_on_the_package_page(ctx, client, signhost):
+    """'Envelop gevonden' after an unclear create: a foreign id is refused beside the field
+    with nothing changed; the package's own id is cancelled once a resend replaced it."""
+    from tests.web.support import error_for
+    from tests.web.support import make_user
+    from tests.web.support import post as post_form
+    from tests.web.support import sign_in
+    from tests.web.support import text
+
+    from flask import g
+
+    make_user(ctx)
+    assert sign_in(client).status_code == 302
+    g.pop("csrf_token", None)
+    package_id = package_with_stub_pdfs()
+    assert "Envelop gevonden" not in text(client.get(f"/pakketten/{package_id}"))
+    signhost.fail("create", "create-then-500")
+    send_package(package_id, "signhost", "medewerker@nvsi.nl")
+    [orphan] = signhost.transactions
+    send_package(package_id, "signhost", "medewerker@nvsi.nl", confirm_new=True)
+    assert "Envelop gevonden bij Signhost" in text(client.get(f"/pakketten/{package_id}"))
+
+    response = post_form(client, f"/pakketten/{package_id}/envelop-gevonden",
+                         {"envelope_id": "niet-bestaand"})
+    assert response.status_code == 422
+    assert error_for(text(response), "envelope_id") == "Signhost kent geen envelop met dit id."
+    assert signhost.transactions[orphan]["Status"] == 5
+
+    response = post_form(client, f"/pakketten/{package_id}/envelop-gevonden",
+                         {"envelope_id": orphan}, follow_redirects=True)
+    assert "De ongebruikte envelop is bij de ondertekendienst geannuleerd." in text(response)
+    assert signhost.transactions[orphan]["Status"] == 60

@@ -5,6 +5,7 @@ documents; postbacks are built with SignhostProvider.sign (checksum in header an
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import logging
 
@@ -388,6 +389,75 @@ def test_resend_after_an_unclear_create_makes_no_second_transaction(ctx, signhos
     assert signhost.created == existing + 1
     assert signhost.transactions[again.envelope_id]["Reference"] == again.send_key
     assert "gecontroleerd door de medewerker" in " ".join(timeline_messages(package_id))
+
+
+def test_an_unused_transaction_staff_find_after_a_resend_is_cancelled_at_signhost(
+        ctx, signhost):
+    """Made, answer lost; staff resent. The first transaction, found at Signhost and entered
+    by its id, is checked by its Reference (our key) and cancelled: nobody had it."""
+    from app.services.orphans import take_found_envelope
+
+    package_id = package_with_stub_pdfs()
+    signhost.fail("create", "create-then-500")
+    send(package_id)
+    [orphan] = signhost.transactions
+    again = send_package(package_id, "signhost", "medewerker@nvsi.nl", confirm_new=True)
+    assert again.envelope_id != orphan and signhost.created == 2
+    assert take_found_envelope(package_id, orphan, "medewerker") == "geannuleerd"
+    assert signhost.transactions[orphan]["Status"] == 60  # cancelled at Signhost
+    assert "Ongebruikte envelop" in signhost.transactions[orphan]["CancelationReason"]
+    assert signhost.transactions[again.envelope_id]["Status"] == 10  # the used one goes on
+    after = package(package_id)
+    assert (after.state, after.envelope_id) == ("verzonden", again.envelope_id)
+    assert any("ongebruikte tweede envelop" in m for m in timeline_messages(package_id))
+
+
+def test_the_transaction_of_an_unclear_create_found_before_a_resend_is_resumed(ctx, signhost):
+    """Made, answer lost, not yet resent: with the id staff found, the resend resumes that
+    transaction without asking, and no second one is made."""
+    from app.services.orphans import take_found_envelope
+
+    package_id = package_with_stub_pdfs()
+    signhost.fail("create", "create-then-500")
+    send(package_id)
+    [made] = signhost.transactions
+    assert take_found_envelope(package_id, made, "medewerker") == "hervat"
+    resent = send(package_id)  # no confirmation needed: the envelope is known
+    assert (resent.state, resent.envelope_id, signhost.created) == ("verzonden", made, 1)
+    assert signhost.transactions[made]["Status"] == 10
+
+
+@pytest.mark.parametrize(("what", "message"), [
+    ("stranger", "hoort niet bij dit pakket"),
+    ("unknown", "kent geen envelop met dit id"),
+    ("", "Vul het id van de envelop in"),
+])
+def test_a_found_envelope_that_is_not_the_packages_changes_nothing(ctx, signhost, what,
+                                                                   message):
+    from app.services.orphans import take_found_envelope
+
+    package_id = package_with_stub_pdfs()
+    signhost.fail("create", "create-then-500")
+    send(package_id)
+    [made] = signhost.transactions
+    stranger = "7d1c7a51-0000-4000-8000-00000000beef"
+    signhost.transactions[stranger] = {**copy.deepcopy(signhost.transactions[made]),
+                                       "Id": stranger, "Reference": "iets-anders"}
+    given = {"stranger": stranger, "unknown": "0000-onbekend"}.get(what, what)
+    with pytest.raises(ServiceError, match=message):
+        take_found_envelope(package_id, given, "medewerker")
+    assert signhost.transactions[stranger]["Status"] == 5  # left alone
+    after = package(package_id)
+    assert (after.state, after.envelope_id) == ("mislukt", None)
+
+
+def test_no_found_envelope_without_an_unclear_send(ctx, signhost):
+    from app.services.orphans import take_found_envelope
+
+    package_id = package_with_stub_pdfs()
+    send(package_id)
+    with pytest.raises(ServiceError, match="geen verzending met een onduidelijke uitkomst"):
+        take_found_envelope(package_id, "whatever", "medewerker")
 
 
 def test_failure_after_create_ends_mislukt_and_the_resend_resumes_the_envelope(ctx, signhost):
