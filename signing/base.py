@@ -71,6 +71,11 @@ class Provider(ABC):
     """Base class of the signing adapters."""
 
     name: ClassVar[str] = ""
+    # How people read the provider (Dutch): in sentences ("Verzonden via Signhost"), as a
+    # choice on the send form, and as who did something in a package's timeline.
+    label: ClassVar[str] = ""
+    choice_label: ClassVar[str] = ""
+    actor_label: ClassVar[str] = ""
     options: ClassVar[Mapping[str, Any]] = MappingProxyType({})
     secret_options: ClassVar[frozenset[str]] = frozenset()
     callback_is_trigger: ClassVar[bool] = True

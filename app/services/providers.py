@@ -21,6 +21,29 @@ from signing import get_provider
 from signing import provider_class
 
 
+def provider_label(name: str | None) -> str:
+    """The provider as a sentence names it: "Signhost", "ondertekenen op papier"."""
+    return _label(name, "label") or name or "onbekende dienst"
+
+
+def provider_choice_label(name: str | None) -> str:
+    """The provider as a choice on the send form: "Signhost (elektronisch)"."""
+    return _label(name, "choice_label") or name or ""
+
+
+def provider_actor_label(name: str | None) -> str | None:
+    """The provider as who did something in a timeline, or None for no provider's name."""
+    return _label(name, "actor_label")
+
+
+def _label(name: str | None, kind: str) -> str | None:
+    try:
+        cls = provider_class(name or "")
+    except ConfigurationError:
+        return None
+    return getattr(cls, kind) or cls.label or None
+
+
 def available_providers() -> list[str]:
     """The names of the providers staff can choose from: those whose settings are complete
     (a provider without its keys would only fail at the moment of sending)."""

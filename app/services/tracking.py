@@ -56,12 +56,13 @@ END_STATES = {
     EventKind.EXPIRED: (S.VERLOPEN, "De ondertekentermijn is verlopen"),
     EventKind.CANCELLED: (S.INGETROKKEN, "Het pakket is ingetrokken bij de ondertekendienst"),
 }
-PROVIDER_LABELS = {"manual": "ondertekenen op papier", "signhost": "Signhost",
-                   "validsign": "ValidSign"}
 
 
 def provider_label(name: str | None) -> str:
-    return PROVIDER_LABELS.get(name or "", name or "onbekende dienst")
+    """The provider as a sentence names it (its adapter's label)."""
+    from app.services.providers import provider_label as label
+
+    return label(name)
 
 
 def signer_key(signer: Signer) -> str:

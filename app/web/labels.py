@@ -65,11 +65,6 @@ def involvement(code: str) -> str:
         return _fallback(code)
 
 
-PROVIDERS = {
-    "manual": "Op papier (scans toevoegen)",
-    "signhost": "Signhost (elektronisch)",
-    "validsign": "ValidSign (elektronisch)",
-}
 # Short enough for a choice on a phone; the hint beside it says what each one means.
 PROVIDER_HINT = ("Op papier: de ondertekenaars krijgen de PDF's per e-mail en u voegt de "
                  "scans toe. Elektronisch: de ondertekenaars krijgen een uitnodiging van de "
@@ -77,16 +72,16 @@ PROVIDER_HINT = ("Op papier: de ondertekenaars krijgen de PDF's per e-mail en u 
 
 
 def provider(code: str | None) -> str:
-    return PROVIDERS.get(code or "", code or "")
+    """A provider as a choice on the send form (its adapter's label)."""
+    from app.services.providers import provider_choice_label
+
+    return provider_choice_label(code)
 
 
 # Who did something, in the timeline: the stored actor ids in words.
 ACTORS = {
     "systeem": "Tekenklaar (automatisch)",
     "demo": "Voorbeeldgegevens",
-    "signhost": "Signhost (ondertekendienst)",
-    "validsign": "ValidSign (ondertekendienst)",
-    "manual": "Ondertekening op papier",
 }
 
 
@@ -98,6 +93,12 @@ def actor(code: str | None, staff_names: dict[str, str] | None = None) -> str:
         return staff_names[code.lower()]
     if code in ACTORS:
         return ACTORS[code]
+    if ":" not in code and "@" not in code:  # a provider's callback: its adapter's label
+        from app.services.providers import provider_actor_label
+
+        found = provider_actor_label(code)
+        if found:
+            return found
     kind, _, rest = code.partition(":")
     if kind == "bulk" and rest:
         return f"Bulkopdracht {rest}"

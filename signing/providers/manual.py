@@ -47,6 +47,9 @@ class ManualProvider(Provider):
     """Wet-ink signing with staff uploading the signed scans."""
 
     name = "manual"
+    label = "ondertekenen op papier"
+    choice_label = "Op papier (scans toevoegen)"
+    actor_label = "Ondertekening op papier"
     options = MappingProxyType({"secret": REQUIRED})
     secret_options = frozenset({"secret"})
     callback_is_trigger = False

@@ -88,6 +88,9 @@ class SignhostProvider(Provider):
     """Adapter for the Entrust Signhost REST API."""
 
     name = "signhost"
+    label = "Signhost"
+    choice_label = "Signhost (elektronisch)"
+    actor_label = "Signhost (ondertekendienst)"
     options = MappingProxyType({
         "base_url": "https://api.signhost.com",
         "app_key": REQUIRED,

@@ -73,6 +73,9 @@ class ValidSignProvider(Provider):
     """Adapter for ValidSign / OneSpan Sign packages."""
 
     name = "validsign"
+    label = "ValidSign"
+    choice_label = "ValidSign (elektronisch)"
+    actor_label = "ValidSign (ondertekendienst)"
     options = MappingProxyType({
         "base_url": "https://my.validsign.nl",
         "api_key": REQUIRED,

@@ -138,6 +138,13 @@ class ProviderContract:
         provider = get_provider(self.provider_class.name, http=http, **self.options())
         assert type(provider) is self.provider_class
 
+    def test_it_names_itself_for_people(self):
+        """Its labels live in the adapter (STYLE.md): a sentence, a choice, a timeline actor,
+        each Dutch text with no code name."""
+        cls = self.provider_class
+        for text in (cls.label, cls.choice_label, cls.actor_label):
+            assert text.strip() and text != cls.name
+
     def test_unknown_option_is_an_error_naming_it(self):
         with pytest.raises(ConfigurationError) as caught:
             self.provider_class(**self.options(), colour="blue")

@@ -30,6 +30,9 @@ class EchoProvider(Provider):
     """A made-up provider: no HTTP, a static token header, one "done" event."""
 
     name = "echo"
+    label = "Echo"
+    choice_label = "Echo (elektronisch)"
+    actor_label = "Echo (ondertekendienst)"
     options = MappingProxyType({"token": REQUIRED})
     secret_options = frozenset({"token"})
 
