@@ -8,7 +8,8 @@ half once per template:
 - the template bytes are read once, and its SHA-256 gives the template version;
 - the body, header and footer XML are cleaned with docxtpl's own `patch_xml` and compiled into
   Jinja templates once (autoescape on, StrictUndefined);
-- every other part of the package is deflated once and copied as is into each output zip.
+- every other part of the package is read once and written as is into each output zip
+  (the standard `zipfile`, with a fixed timestamp, so the same input gives the same bytes).
 
 A render then only runs the compiled templates, applies docxtpl's post-processing (`\\n<w:p`
 markers, `resolve_listing` for line breaks and tabs), checks that the XML is well formed,
@@ -46,8 +47,6 @@ from docxtpl import DocxTemplate
 from jinja2 import meta
 from lxml import etree
 
-from app.documents.docxzip import Member
-from app.documents.docxzip import write_zip
 from app.documents.layout import DocumentProperties
 from app.documents.layout import apply_layout
 from app.documents.layout import keep_unbroken_xml
@@ -185,11 +184,35 @@ class _Dynamic:
 
 
 @dataclass(frozen=True)
+class Member:
+    """A part of the package copied as is into every document."""
+
+    name: str
+    data: bytes
+
+
+@dataclass(frozen=True)
 class _Core:
     """The document properties part, written per document when properties are given."""
 
     name: str
     member: Member
+
+
+ZIP_TIME = (2025, 1, 1, 0, 0, 0)  # fixed, so the same input gives the same bytes
+STORED_AS_IS = (".png", ".jpg", ".jpeg", ".gif")  # compressed already
+
+
+def write_docx(parts: list[Member]) -> bytes:
+    """The .docx (a zip) holding `parts` in order, deflated (images stored as they are)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for part in parts:
+            info = zipfile.ZipInfo(part.name, date_time=ZIP_TIME)
+            info.compress_type = (zipfile.ZIP_STORED if part.name.lower().endswith(STORED_AS_IS)
+                                  else zipfile.ZIP_DEFLATED)
+            archive.writestr(info, part.data)
+    return buffer.getvalue()
 
 
 @dataclass(frozen=True)
@@ -289,11 +312,11 @@ class DocxRenderer:
                 members.append(entry)
             elif isinstance(entry, _Core):
                 members.append(entry.member if properties is None else
-                               Member.compress(entry.name, core_properties(properties)))
+                               Member(entry.name, core_properties(properties)))
             else:
                 xml = _render_part(entry, context, compiled.path.name)
-                members.append(Member.compress(entry.name, xml.encode("utf-8")))
-        return write_zip(members)
+                members.append(Member(entry.name, xml.encode("utf-8")))
+        return write_docx(members)
 
     # -- compiling ----------------------------------------------------------------------------
     def _compile(self, kind: DocumentKind) -> CompiledTemplate:
@@ -316,22 +339,22 @@ class DocxRenderer:
             for name in names:
                 part = parts.get(name)
                 if name == CORE_PART:
-                    entries.append(_Core(name, Member.compress(name, zf.read(name))))
+                    entries.append(_Core(name, Member(name, zf.read(name))))
                 elif name == STYLES_PART:
                     try:
                         styles = default_language(zf.read(name))
                     except etree.XMLSyntaxError as exc:
                         raise RenderError(f"Het sjabloon {path.name} is geen geldig "
                                           f"Word-bestand ({exc}).") from None
-                    entries.append(Member.compress(name, styles))
+                    entries.append(Member(name, styles))
                 elif part is None or (name != body and not any(t in part[1] for t in _JINJA)):
-                    entries.append(Member.compress(name, zf.read(name)))
+                    entries.append(Member(name, zf.read(name)))
                 else:
                     prefix, source, suffix = part
                     entries.append(self._dynamic(path, name, prefix, source, suffix,
                                                  name == body))
         if CORE_PART not in names:
-            entries.append(_Core(CORE_PART, Member.compress(
+            entries.append(_Core(CORE_PART, Member(
                 CORE_PART, core_properties(DocumentProperties(kind.title, "")))))
         return CompiledTemplate(kind, path, template_version(data), tuple(entries))
 
