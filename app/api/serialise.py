@@ -1,8 +1,9 @@
 """The JSON shapes of the API: packages, documents, signers, fees, timeline.
 
 Amounts are decimal strings with two decimals ("6216.19"); dates are ISO 8601
-("2027-01-01"); moments are UTC with a Z ("2026-11-28T15:30:02Z"). The OpenAPI document
-(app/api/openapi.py) describes the same shapes and the tests check one against the other.
+("2027-01-01"); moments are UTC with a Z ("2026-11-28T15:30:02Z"). The pydantic models
+of app/api/schemas.py describe the same shapes (the OpenAPI document is generated from them)
+and the tests check every answer against that document.
 """
 
 from __future__ import annotations
@@ -91,8 +92,7 @@ def package_detail(package: Package) -> dict:
             "id": organisation.id, "name": organisation.name, "kind": organisation.kind,
             "cbs_code": organisation.cbs_code, "kvk": organisation.kvk,
             "oin": organisation.oin,
-            "address": {"street": organisation.street, "postcode": organisation.postcode,
-                        "city": organisation.city},
+            "address": _address(organisation),
         },
         "contact": _person(package.contact),
         "signatory": _signatory(package),
@@ -145,6 +145,8 @@ def package_detail(package: Package) -> dict:
         "send": public_url_for("api.send_package", package_id=package.id),
         "cancel": public_url_for("api.cancel_package", package_id=package.id),
         "documents": public_url_for("api.make_documents", package_id=package.id),
+        "remind": public_url_for("api.remind_package", package_id=package.id),
+        "refresh": public_url_for("api.refresh_package", package_id=package.id),
     }
     return result
 
@@ -251,3 +253,48 @@ def _fee_years(package: Package) -> list[dict]:
                    "amount": money(line.amount), "vat": money(line.vat),
                    "including_vat": money(line.including_vat)} for line in year.charges],
     } for year in plan_of(package).years]
+
+
+def organisation_summary(organisation) -> dict:
+    """An organisation in a list."""
+    return {"id": organisation.id, "name": organisation.name, "kind": organisation.kind,
+            "cbs_code": organisation.cbs_code,
+            "address": _address(organisation),
+            "links": {"self": public_url_for("api.get_organisation",
+                                             organisation_id=organisation.id)}}
+
+
+def organisation_record(organisation) -> dict:
+    """One organisation: details, address, the people on file (and before), its history."""
+    from app.domain.records import OnFileRole
+    from app.services.organisations import history
+    from app.services.organisations import on_file
+
+    def person(contact) -> dict | None:
+        if contact is None:
+            return None
+        return {"role": contact.on_file_as, "name": contact.name, "function": contact.function,
+                "email": contact.email, "phone": contact.phone or None,
+                "signatory_capacity": contact.signatory_capacity,
+                "since": moment(contact.created_at), "replaced_at": moment(contact.replaced_at)}
+
+    return {
+        "id": organisation.id, "name": organisation.name, "kind": organisation.kind,
+        "cbs_code": organisation.cbs_code, "kvk": organisation.kvk, "oin": organisation.oin,
+        "address": _address(organisation),
+        "contact": person(on_file(organisation, OnFileRole.CONTACT)),
+        "signatory": person(on_file(organisation, OnFileRole.SIGNATORY)),
+        "contact_persons": [person(c) for c in sorted(organisation.contacts,
+                                                      key=lambda c: (c.created_at, c.id))],
+        "history": [{"at": moment(e.at), "actor": e.actor, "message": e.message}
+                    for e in history(organisation)],
+        "links": {"self": public_url_for("api.get_organisation",
+                                         organisation_id=organisation.id),
+                  "packages": public_url_for("api.list_packages",
+                                             organisation_id=organisation.id)},
+    }
+
+
+def _address(organisation) -> dict:
+    return {"street": organisation.street, "postcode": organisation.postcode,
+            "city": organisation.city}

@@ -33,6 +33,11 @@ from werkzeug.exceptions import MethodNotAllowed
 from werkzeug.exceptions import NotFound as RoutingNotFound
 from werkzeug.routing import RequestRedirect
 
+from app.api import schemas
+from app.api.bodies import check
+from app.api.bodies import json_body
+from app.api.bodies import parse_body
+from app.api.bodies import parse_query
 from app.api.problems import BY_STATUS
 from app.api.problems import Problem
 from app.api.problems import problem_response
@@ -40,6 +45,13 @@ from app.api.serialise import package_detail
 from app.api.serialise import package_summary
 from app.api.serialise import package_url
 from app.api.serialise import public_url_for
+from app.api.spec import BINARY
+from app.api.spec import CONFLICT
+from app.api.spec import FILE_HEADERS
+from app.api.spec import LOCATION
+from app.api.spec import NOT_FOUND
+from app.api.spec import DOCX
+from app.api.spec import operation
 from app.domain.states import PackageState
 from app.extensions import db
 from app.extensions import limiter
@@ -56,11 +68,12 @@ bp = Blueprint("api", __name__)
 limiter.limit(api_limit)(bp)  # per client, checked before the token (app/ratelimits.py)
 MAX_ID = 2**31 - 1  # ids are 32-bit in the database: a larger one names nothing
 
-PUBLIC_ENDPOINTS = frozenset({"api.openapi", "api.link", "api.not_found"})
+PUBLIC_ENDPOINTS = frozenset({"api.openapi", "api.docs", "api.link", "api.not_found"})
 MAX_BODY = 1024 * 1024  # JSON bodies of this API are small
 MAX_REASON = 2000  # as on the package page
 UPLOAD_BODY = 28 * 1024 * 1024  # a PDF of up to 20 MB, base64 in JSON
-UPLOAD_ENDPOINTS = frozenset({"api.council_reaction", "api.upload_volmacht"})
+UPLOAD_ENDPOINTS = frozenset({"api.council_reaction", "api.upload_volmacht",
+                              "api.upload_scan"})
 PER_PAGE_DEFAULT = 20
 PER_PAGE_MAX = 100
 VARIANTS = ("docx", "pdf", "signed")
@@ -173,49 +186,6 @@ def not_found(path: str):
 
 # --- input helpers ------------------------------------------------------------------------------
 
-def _json_body(required: bool = True) -> dict:
-    """The request body as a JSON object; {} for an empty optional body."""
-    data = request.get_data(cache=True)
-    if not data.strip():
-        if required:
-            raise Problem("ongeldige-invoer", "Stuur een JSON-object mee in de body.",
-                          errors={"body": "Stuur een JSON-object mee."})
-        return {}
-    mimetype = request.mimetype or ""
-    if mimetype != "application/json" and not mimetype.endswith("+json"):
-        raise Problem("verkeerd-mediatype",
-                      "Stuur de body als JSON, met de kop 'Content-Type: application/json'.")
-    try:
-        body = json.loads(data)
-        if b"\\u" in data:  # a lone surrogate ("\ud800") cannot be stored or answered
-            json.dumps(body, ensure_ascii=False).encode("utf-8")
-    except (ValueError, UnicodeError):
-        raise Problem("ongeldige-json", "De body is geen geldige JSON.") from None
-    except RecursionError:
-        raise Problem("ongeldige-json", "De body is te diep genest.") from None
-    if not isinstance(body, dict):
-        raise Problem("ongeldige-invoer", "De body moet een JSON-object zijn.",
-                      errors={"body": "Stuur een JSON-object ({...})."})
-    return body
-
-
-def _query_int(name: str, default: int | None, errors: dict, label: str,
-               minimum: int = 1, maximum: int | None = None) -> int | None:
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return default
-    maximum = MAX_ID if maximum is None else maximum
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:
-        errors[name] = f"{label}: geef een geheel getal op."
-        return default
-    value = int(raw)
-    if value < minimum or (maximum is not None and value > maximum):
-        errors[name] = (f"{label}: geef een getal van {minimum} tot en met {maximum}."
-                        if maximum is not None else f"{label}: geef een getal vanaf {minimum}.")
-        return default
-    return value
-
-
 def _flatten_package_body(body: dict) -> dict[str, str]:
     """Turn the JSON body into the flat string fields parse_new_package reads.
 
@@ -314,6 +284,21 @@ def _service_problem(exc: Exception) -> Problem:
 # --- packages -----------------------------------------------------------------------------------
 
 @bp.post("/packages")
+@operation(
+    "createPackage", "Een pakket maken (status concept)", body=schemas.NewPackage,
+    description="De regels van de NVSI bepalen de documenten, ondertekenaars en bedragen. Een "
+                "organisatie-id die niet bestaat geeft 404.\n\nMet een `Idempotency-Key` kan "
+                "een verzoek veilig worden herhaald (bijvoorbeeld na een time-out): hetzelfde "
+                "verzoek met dezelfde sleutel geeft 200 met het pakket van de eerste keer; een "
+                "ander verzoek met een gebruikte sleutel geeft 409.",
+    responses={201: (schemas.Package, "Het nieuwe pakket."),
+               200: (schemas.Package, "Herhaald verzoek met dezelfde Idempotency-Key: het "
+                                      "pakket van de eerste keer."),
+               404: (schemas.Problem, "De organisatie bestaat niet."),
+               409: (schemas.Problem, "De Idempotency-Key is al gebruikt voor een ander "
+                                      "verzoek.")},
+    headers=schemas.IdempotencyHeaders,
+    raw={201: {"headers": LOCATION}, 200: {"headers": LOCATION}})
 def create_package():
     """Make a package (state concept) from the same fields as the staff form."""
     from app.domain.rules import RuleError
@@ -327,7 +312,7 @@ def create_package():
     from app.services.packages import find_by_idempotency_key
     from app.store.files import sha256
 
-    body = _json_body()
+    body = json_body()
     key = (request.headers.get("Idempotency-Key") or "").strip() or None
     digest = sha256(json.dumps(body, sort_keys=True).encode()) if key else None
     if key is not None:
@@ -373,20 +358,18 @@ def _repeated(package, digest: str | None):
 
 
 @bp.get("/packages")
+@operation("listPackages", "Pakketten, nieuwste eerst", query=schemas.PackageQuery,
+           responses={200: (schemas.PackageList, "Een pagina pakketten; `next` is null op de "
+                                                 "laatste pagina."),
+                      400: (schemas.FieldProblem, "Een zoekvoorwaarde klopt niet; `errors` "
+                                                  "noemt welke.")})
 def list_packages():
     """Packages, newest first, filtered by state and organisation, a page at a time."""
-    errors: dict[str, str] = {}
-    state = request.args.get("state") or None
-    if state is not None and state not in {s.value for s in PackageState}:
-        errors["state"] = ("Status: kies een van: "
-                           + ", ".join(s.value for s in PackageState) + ".")
-    organisation_id = _query_int("organisation_id", None, errors, "Organisatie")
-    page = _query_int("page", 1, errors, "Pagina")
-    per_page = _query_int("per_page", PER_PAGE_DEFAULT, errors, "Aantal per pagina",
-                          maximum=PER_PAGE_MAX)
-    if errors:
-        raise Problem("ongeldig-verzoek", "Niet alle zoekvoorwaarden kloppen.", errors=errors)
-
+    asked = parse_query(schemas.PackageQuery, {"state": "Status", "organisation_id": "Organisatie",
+                                               "page": "Pagina",
+                                               "per_page": "Aantal per pagina"})
+    state, organisation_id = asked.state, asked.organisation_id
+    page, per_page = asked.page, asked.per_page
     query = sa.select(Package)
     if state:
         query = query.where(Package.state == state)
@@ -414,12 +397,27 @@ def list_packages():
 
 
 @bp.get("/packages/<int:package_id>")
+@operation("getPackage", "Een pakket met documenten, ondertekenaars, bedragen en verloop",
+           responses={200: (schemas.Package, "Het pakket."), 404: NOT_FOUND})
 def get_package(package_id: int):
     """One package with its documents, signers, fees and timeline."""
     return jsonify(package_detail(_package_or_404(package_id)))
 
 
 @bp.patch("/packages/<int:package_id>")
+@operation(
+    "editPackage", "Een pakket wijzigen vóór het verzenden", body=schemas.PackageEdit,
+    description="Alleen in de status `concept` of `klaar` (zie `actions`). Het pakket wordt "
+                "opnieuw samengesteld volgens de regels; in `klaar` worden de documenten opnieuw "
+                "gemaakt (eerdere versies blijven bewaard). Het verloop zegt wat er is gewijzigd "
+                "en door wie. Een wijziging die een regel breekt (een participant zonder "
+                "besproken waarschuwing, een ingangsdatum in het verleden) geeft 422 en "
+                "verandert niets.",
+    responses={200: (schemas.Package, "Het gewijzigde pakket (of ongewijzigd, als de gegevens "
+                                      "al zo waren)."),
+               404: NOT_FOUND,
+               409: (schemas.Problem, "Het pakket kan in deze status niet worden gewijzigd; "
+                                      "`detail` zegt waarom.")})
 def edit_package(package_id: int):
     """Change a package before it is sent (concept, klaar): the fields of a new package except
     the organisation; a field left out stays as it is, `solutions` replaces them all."""
@@ -427,7 +425,7 @@ def edit_package(package_id: int):
     from app.services.editing import edit_package as edit
     from app.services.editing import fields_of
 
-    body = _json_body()
+    body = json_body()
     package = _package_or_404(package_id)
     fixed = sorted(set(body) & set(ORGANISATION_FIELDS))
     if fixed:
@@ -450,6 +448,15 @@ def edit_package(package_id: int):
 
 
 @bp.get("/packages/<int:package_id>/documents/<int:document_id>/<variant>")
+@operation("downloadDocument", "Een document downloaden",
+           description="`docx` en `pdf` zoals gemaakt, `signed` de ondertekende PDF.",
+           responses={200: (None, "Het bestand."),
+                      404: (schemas.Problem, "Geen document bij dit pakket, of het bestand is "
+                                             "(nog) niet gemaakt."),
+                      503: (schemas.Problem, "Het bestand kan nu niet worden gelezen.")},
+           raw={200: {"headers": FILE_HEADERS,
+                      "content": {"application/pdf": BINARY, DOCX: BINARY}}},
+           path_schemas={"variant": {"type": "string", "enum": list(VARIANTS)}})
 def download_document(package_id: int, document_id: int, variant: str):
     """The DOCX, PDF or signed PDF of one document of the package."""
     from app.services.documents import document_file
@@ -472,6 +479,21 @@ def download_document(package_id: int, document_id: int, variant: str):
 
 
 @bp.post("/packages/<int:package_id>/send")
+@operation(
+    "sendPackage", "Verzenden voor ondertekening", body=schemas.SendRequest,
+    body_required=False,
+    description="Verzendt de PDF's naar de ondertekendienst en mailt de organisatie. Opnieuw "
+                "verzenden na een fout hervat dezelfde envelop.\n\nLopen taken via een wachtrij "
+                "(instelling `jobs = \"rq\"`, in productie), dan controleert de API alleen of "
+                "het pakket nu kan worden verzonden, zet het verzenden in de wachtrij en "
+                "antwoordt 202 met het pakket zoals het nu is. Volg daarna `state` met GET op "
+                "het pakket: `verzonden`, of `mislukt` met de reden in `last_error`.",
+    responses={200: (schemas.Package, "Het verzonden pakket."),
+               202: (schemas.Package, "Het verzenden staat in de wachtrij; het pakket zoals "
+                                      "het nu is."),
+               404: NOT_FOUND, 409: CONFLICT,
+               502: (schemas.Problem, "De ondertekendienst gaf een fout; het pakket staat op "
+                                      "`mislukt` (`state`, `package`).")})
 def send_package(package_id: int):
     """Send the package for signature (body {"provider": "..."} optional).
 
@@ -480,37 +502,28 @@ def send_package(package_id: int):
     """
     from app.services.actions import request_send as send
 
-    body = _json_body(required=False)
-    unknown = set(body) - {"provider"}
-    provider = body.get("provider")
-    if unknown or (provider is not None and not isinstance(provider, str)):
-        errors = {name: "Onbekend veld." for name in unknown}
-        if provider is not None and not isinstance(provider, str):
-            errors["provider"] = "Geef de naam van de ondertekendienst als tekst."
-        raise Problem("ongeldige-invoer", "Niet alle velden zijn goed ingevuld.",
-                      errors=errors)
+    body = parse_body(schemas.SendRequest, required=False, messages={
+        "provider": "Geef de naam van de ondertekendienst als tekst."})
     _package_or_404(package_id)
-    package = _call(lambda: send(package_id, provider or None, _actor()))
+    package = _call(lambda: send(package_id, body.provider or None, _actor()))
     return _job_response(package, "Verzenden is mislukt.")
 
 
 @bp.post("/packages/<int:package_id>/cancel")
+@operation("cancelPackage", "Intrekken, met reden", body=schemas.CancelRequest,
+           description="Een envelop die nog openstaat bij de ondertekendienst, wordt daar eerst "
+                       "ingetrokken.",
+           responses={200: (schemas.Package, "Het ingetrokken pakket."), 404: NOT_FOUND,
+                      409: CONFLICT})
 def cancel_package(package_id: int):
     """Withdraw the package, with a reason (body {"reason": "..."})."""
     from app.domain.states import TransitionError
     from app.services.errors import ServiceError
     from app.services.sending import cancel_package as cancel
 
-    body = _json_body()
-    reason = body.get("reason")
-    errors = {name: "Onbekend veld." for name in set(body) - {"reason"}}
-    if not isinstance(reason, str) or not reason.strip():
-        errors["reason"] = "Geef een reden op voor het intrekken."
-    elif len(reason.strip()) > MAX_REASON:
-        errors["reason"] = f"Gebruik hoogstens {MAX_REASON} tekens voor de reden."
-    if errors:
-        raise Problem("ongeldige-invoer", "Niet alle velden zijn goed ingevuld.",
-                      errors=errors)
+    reason = parse_body(schemas.CancelRequest, messages={
+        "reason": f"Geef een reden op voor het intrekken (hoogstens {MAX_REASON} tekens)."
+    }).reason
     _package_or_404(package_id)
     try:
         package = cancel(package_id, reason, _actor())
@@ -520,6 +533,17 @@ def cancel_package(package_id: int):
 
 
 @bp.post("/packages/<int:package_id>/documents")
+@operation("makeDocuments", "Documenten maken (DOCX en PDF)", body=schemas.NoBody,
+           body_required=False,
+           description="Maakt alle documenten van het pakket (opnieuw). Een document dat "
+                       "verandert, krijgt een nieuwe versie; eerdere versies blijven bewaard. "
+                       "Met een wachtrij (`jobs = \"rq\"`) antwoordt de API 202 en volgen de "
+                       "documenten.",
+           responses={200: (schemas.Package, "Het pakket met zijn documenten."),
+                      202: (schemas.Package, "Staat in de wachtrij."), 404: NOT_FOUND,
+                      409: CONFLICT,
+                      502: (schemas.Problem, "Omzetten naar PDF mislukte; het pakket staat op "
+                                             "`mislukt`.")})
 def make_documents(package_id: int):
     """Make (or make again) the package's documents, DOCX and PDF.
 
@@ -528,7 +552,7 @@ def make_documents(package_id: int):
     """
     from app.services.actions import request_documents
 
-    _fields(_json_body(required=False), {})
+    parse_body(schemas.NoBody, required=False)
     _package_or_404(package_id)
     package = _call(lambda: request_documents(package_id, _actor()))
     return _job_response(package, "Documenten maken is mislukt.")
@@ -548,48 +572,67 @@ def _job_response(package, failed: str):
     return jsonify(package_detail(package))
 
 
+COUNCIL_REFUSED = (schemas.FieldProblem,
+                   "Geweigerd, er is niets veranderd: een datum in de verkeerde volgorde (naar "
+                   "de raad vóór de start, een reactie vóór de toezending, een collegebesluit "
+                   "vóór het einde van de termijn zonder reactie van de raad), of een "
+                   "ontbrekend veld. `errors` noemt het veld.")
+COUNCIL_ANSWERS = {200: (schemas.Package, "Het pakket. Een stap die al met dezelfde gegevens "
+                                          "is vastgelegd, verandert niets."),
+                   404: NOT_FOUND, 409: CONFLICT, 422: COUNCIL_REFUSED}
+
+
 @bp.post("/packages/<int:package_id>/council/start")
+@operation("startCouncil", "Raadsprocedure starten", body=schemas.NoBody, body_required=False,
+           description="Artikel 160, tweede lid, Gemeentewet. De contactpersoon van de gemeente "
+                       "krijgt de raadsbrief en het ontwerpbesluit (Word en PDF) per e-mail, met "
+                       "wat te doen. Kan na het maken van de documenten.",
+           responses=COUNCIL_ANSWERS)
 def council_start(package_id: int):
     """Start the raad step (art. 160 lid 2): the gemeente gets the raadsbrief and ontwerpbesluit."""
     from app.services.council import start_council_procedure
 
-    _fields(_json_body(required=False), {})
+    parse_body(schemas.NoBody, required=False)
     _package_or_404(package_id)
     return jsonify(package_detail(_call(lambda: start_council_procedure(package_id,
                                                                          _actor()))))
 
 
 @bp.post("/packages/<int:package_id>/council/sent-to-raad")
+@operation("councilSentToRaad", "Datum waarop het ontwerpbesluit naar de raad ging",
+           body=schemas.SentToRaadRequest,
+           description="De termijn van de raad (instelling, standaard zes weken) loopt vanaf deze "
+                       "datum; `council.deadline` geeft de laatste dag. De documenten die de "
+                       "termijn noemen, worden opnieuw gemaakt en de gemeente krijgt de einddatum "
+                       "per e-mail.", responses=COUNCIL_ANSWERS)
 def council_sent_to_raad(package_id: int):
     """Record the day the ontwerpbesluit went to the raad (body {"sent_on": "2026-12-01"})."""
     from app.services.council import record_sent_to_raad
 
-    body = _fields(_json_body(), {"sent_on": True})
-    sent_on = _date(body, "sent_on", "Datum waarop het ontwerpbesluit naar de raad ging")
+    body = parse_body(schemas.SentToRaadRequest)
+    sent_on = _date(body.sent_on, "sent_on", "Datum waarop het ontwerpbesluit naar de raad ging")
     _package_or_404(package_id)
     return jsonify(package_detail(_call(lambda: record_sent_to_raad(package_id, sent_on,
                                                                      _actor()))))
 
 
 @bp.post("/packages/<int:package_id>/council/reaction")
+@operation("councilReaction", "Reactie van de raad", body=schemas.ReactionRequest,
+           description="Geen wensen en bedenkingen, of wensen en bedenkingen met hun tekst, met de "
+                       "datum en zo nodig de brief of besluitenlijst van de raad (PDF, base64).",
+           responses=COUNCIL_ANSWERS)
 def council_reaction(package_id: int):
     """Record the raad's reaction, with its letter (base64 PDF) when given."""
     from app.domain.council import CouncilReaction
     from app.services.council import record_council_reaction
 
-    body = _fields(_json_body(), {"reaction": True, "reaction_on": True, "text": False,
-                                  "letter": False})
-    try:
-        reaction = CouncilReaction(body["reaction"])
-    except (ValueError, TypeError):
-        raise Problem("ongeldige-invoer", "Niet alle velden zijn goed ingevuld.", errors={
-            "reaction": "Kies geen_wensen_en_bedenkingen of wensen_en_bedenkingen."}) from None
-    reaction_on = _date(body, "reaction_on", "Datum van de reactie")
-    text = body.get("text") or ""
-    if not isinstance(text, str):
-        raise Problem("ongeldige-invoer", "Niet alle velden zijn goed ingevuld.",
-                      errors={"text": "Geef de wensen en bedenkingen als tekst."})
-    filename, data = _upload(body.get("letter"), "letter")
+    body = parse_body(schemas.ReactionRequest, messages={
+        "reaction": "Kies geen_wensen_en_bedenkingen of wensen_en_bedenkingen.",
+        "text": "Geef de wensen en bedenkingen als tekst."})
+    reaction = CouncilReaction(body.reaction)
+    reaction_on = _date(body.reaction_on, "reaction_on", "Datum van de reactie")
+    text = body.text or ""
+    filename, data = _upload(body.letter, "letter")
     _package_or_404(package_id)
     return jsonify(package_detail(_call(lambda: record_council_reaction(
         package_id, reaction, reaction_on, text, _actor(), letter=data,
@@ -597,28 +640,34 @@ def council_reaction(package_id: int):
 
 
 @bp.post("/packages/<int:package_id>/council/decision")
+@operation("councilDecision", "Collegebesluit", body=schemas.DecisionRequest,
+           description="Kan pas na het einde van de termijn van de raad, of na zijn reactie. Het "
+                       "aanmeldformulier (bijlage 1) en de aanbiedingsbrief worden opnieuw gemaakt "
+                       "met datum en kenmerk van het besluit; eerdere versies blijven bewaard.",
+           responses=COUNCIL_ANSWERS)
 def council_decision(package_id: int):
     """Record the College decision (body {"decided_on": "...", "reference": "..."})."""
     from app.services.council import record_college_decision
 
-    body = _fields(_json_body(), {"decided_on": True, "reference": True})
-    decided_on = _date(body, "decided_on", "Datum collegebesluit")
-    reference = body.get("reference")
-    if not isinstance(reference, str):
-        raise Problem("ongeldige-invoer", "Niet alle velden zijn goed ingevuld.",
-                      errors={"reference": "Geef het kenmerk van het collegebesluit als tekst."})
+    body = parse_body(schemas.DecisionRequest, messages={
+        "reference": "Geef het kenmerk van het collegebesluit als tekst."})
+    decided_on = _date(body.decided_on, "decided_on", "Datum collegebesluit")
+    reference = body.reference
     _package_or_404(package_id)
     return jsonify(package_detail(_call(lambda: record_college_decision(
         package_id, decided_on, reference, _actor()))))
 
 
 @bp.post("/packages/<int:package_id>/volmacht")
+@operation("uploadVolmacht", "Volmacht van de gemachtigde toevoegen", body=schemas.Upload,
+           description="De volmacht (PDF, base64) van de burgemeester aan de gemachtigde die "
+                       "tekent (artikel 171, tweede lid, Gemeentewet).",
+           responses=COUNCIL_ANSWERS)
 def upload_volmacht(package_id: int):
     """Keep the volmacht (base64 PDF) of the gemachtigde who signs for the gemeente."""
     from app.services.council import store_volmacht
 
-    body = _fields(_json_body(), {"filename": False, "content_base64": True})
-    filename, data = _upload(body, "volmacht")
+    filename, data = _upload(parse_body(schemas.Upload), "volmacht")
     _package_or_404(package_id)
     return jsonify(package_detail(_call(lambda: store_volmacht(package_id, data, filename,
                                                                 _actor()))))
@@ -636,56 +685,67 @@ def _call(action):
         raise _service_problem(exc) from None
 
 
-def _fields(body: dict, fields: dict[str, bool]) -> dict:
-    """Refuse unknown and missing fields (`fields`: name -> required) with 422."""
-    errors = {name: "Onbekend veld." for name in set(body) - set(fields)}
-    errors |= {name: "Dit veld is verplicht." for name, required in fields.items()
-               if required and body.get(name) in (None, "")}
-    if errors:
-        raise Problem("ongeldige-invoer", "Niet alle velden zijn goed ingevuld.", errors=errors)
-    return body
-
-
-def _date(body: dict, name: str, label: str):
+def _date(value: str, name: str, label: str):
     from app.domain import validation as v
 
-    value = body.get(name)
     try:
-        if not isinstance(value, str):
-            raise v.InputError(name, label, "geef een datum als tekst, bijvoorbeeld 2026-12-01.")
         return v.clean_date(value, name, label)
     except v.InputError as exc:
         raise Problem("ongeldige-invoer", exc.message, errors={name: exc.message}) from None
 
 
-def _upload(value, field: str) -> tuple[str | None, bytes | None]:
-    """(filename, bytes) of {"filename": "...", "content_base64": "..."}; (None, None) for none."""
+def _upload(value: schemas.Upload | None, field: str) -> tuple[str | None, bytes | None]:
+    """(filename, bytes) of an Upload; (None, None) for none."""
     if value is None:
         return None, None
-    message = 'Geef het bestand als {"filename": "...", "content_base64": "..."}.'
-    if not isinstance(value, dict) or set(value) - {"filename", "content_base64"} \
-            or not isinstance(value.get("content_base64"), str) \
-            or not isinstance(value.get("filename", ""), str):
-        raise Problem("ongeldige-invoer", message, errors={field: message})
     try:
-        data = base64.b64decode(value["content_base64"], validate=True)
+        data = base64.b64decode(value.content_base64, validate=True)
     except ValueError:
         raise Problem("ongeldige-invoer", "Het bestand is geen geldige base64.",
                       errors={field: "Het bestand is geen geldige base64."}) from None
-    return value.get("filename"), data
+    return value.filename, data
 
 
 # --- public: the API description and the mailed download links -----------------------------------
 
 @bp.get("/openapi.json")
+@operation("openapi", "Deze beschrijving (openbaar)", public=True,
+           responses={200: (schemas.OpenApiDocument, "OpenAPI 3.1.")})
 def openapi():
     """The OpenAPI 3.1 description of this API (public: it holds no data)."""
-    from app.api.openapi import spec
+    from app.api.spec import spec
 
     return jsonify(spec())
 
 
+@bp.get("/docs")
+@operation("docs", "Deze beschrijving als leesbare pagina (openbaar)", public=True,
+           responses={200: (None, "De API-referentie als HTML-pagina.")},
+           raw={200: {"content": {"text/html": {"schema": {"type": "string"}}}}})
+def docs():
+    """The API reference as a page, rendered from the document (no script, no CDN)."""
+    from app.api.reference import render_reference
+    from app.api.spec import spec
+
+    return render_reference(spec())
+
+
 @bp.get("/links/<token>")
+@operation(
+    "link", "Download via een link uit een e-mail (openbaar)", public=True,
+    description="De link is ondertekend en verloopt na het aantal dagen uit de instelling "
+                "`mail_link_days`. Fouten zijn problem+json, of een korte Nederlandse pagina als "
+                "de browser HTML vraagt.",
+    responses={200: (None, "Het bestand: een PDF, een Word-bestand (de raadsbrief en het "
+                           "ontwerpbesluit), of het ondertekeningsverslag zoals de "
+                           "ondertekendienst het gaf."),
+               404: (schemas.Problem, "Onbekende link, of het document is er niet (meer)."),
+               410: (schemas.Problem, "De link is verlopen.")},
+    raw={200: {"headers": FILE_HEADERS,
+               "content": {"application/pdf": BINARY, DOCX: BINARY, "text/plain": BINARY,
+                           "application/zip": BINARY, "application/octet-stream": BINARY}},
+         404: {"content": {"text/html": {"schema": {"type": "string"}}}},
+         410: {"content": {"text/html": {"schema": {"type": "string"}}}}})
 def link(token: str):
     """A document behind a signed, expiring link from an e-mail; no token needed."""
     from app.mail.links import LinkError

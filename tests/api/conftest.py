@@ -19,19 +19,31 @@ from openapi_core.contrib.werkzeug import WerkzeugOpenAPIResponse
 from openapi_schema_validator import OAS31Validator
 from werkzeug.test import EnvironBuilder
 
-from app.api.openapi import spec
+from app.api.spec import spec
 
 PROBLEM = "application/problem+json"
 
 
-@pytest.fixture(scope="session")
-def openapi() -> OpenAPI:
-    """The spec, checked for validity once (OpenAPI.from_dict validates it).
+_checked: dict[str, OpenAPI] = {}
+
+
+@pytest.fixture
+def openapi(app) -> OpenAPI:
+    """The generated spec, checked for validity once (OpenAPI.from_dict validates it).
 
     openapi-core reads `application/json` itself; problem+json is JSON too.
     """
-    config = Config(extra_media_type_deserializers={PROBLEM: json.loads})
-    return OpenAPI.from_dict(spec(), config=config)
+    if "spec" not in _checked:
+        config = Config(extra_media_type_deserializers={PROBLEM: json.loads})
+        with app.app_context():
+            _checked["spec"] = OpenAPI.from_dict(spec(), config=config)
+            _checked["document"] = spec()
+    return _checked["spec"]
+
+
+def document() -> dict:
+    """The generated document (after the `openapi` fixture has made it)."""
+    return _checked["document"]
 
 
 def check_problem(response, status: int) -> dict:
@@ -39,9 +51,9 @@ def check_problem(response, status: int) -> dict:
     assert response.status_code == status, response.get_data(as_text=True)
     assert response.mimetype == PROBLEM
     body = response.get_json(force=True)
-    document = spec()
-    validator = OAS31Validator({**document["components"]["schemas"]["Problem"],
-                                "components": document["components"]})
+    spec_ = document()
+    validator = OAS31Validator({**spec_["components"]["schemas"]["Problem"],
+                                "components": spec_["components"]})
     validator.validate(body)
     assert body["status"] == status
     assert "Traceback" not in response.get_data(as_text=True)
