@@ -16,6 +16,7 @@ import io
 import json
 import logging
 import mimetypes
+import re
 import traceback
 
 import sqlalchemy as sa
@@ -26,7 +27,6 @@ from flask import g
 from flask import jsonify
 from flask import request
 from flask import send_file
-from flask import url_for
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import MethodNotAllowed
@@ -38,6 +38,7 @@ from app.api.bodies import check
 from app.api.bodies import json_body
 from app.api.bodies import parse_body
 from app.api.bodies import parse_query
+from app.api.schemas import MAX_ID
 from app.api.problems import BY_STATUS
 from app.api.problems import Problem
 from app.api.problems import problem_response
@@ -66,7 +67,6 @@ log = logging.getLogger(__name__)
 
 bp = Blueprint("api", __name__)
 limiter.limit(api_limit)(bp)  # per client, checked before the token (app/ratelimits.py)
-MAX_ID = 2**31 - 1  # ids are 32-bit in the database: a larger one names nothing
 
 PUBLIC_ENDPOINTS = frozenset({"api.openapi", "api.docs", "api.link", "api.not_found"})
 MAX_BODY = 1024 * 1024  # JSON bodies of this API are small
@@ -74,22 +74,8 @@ MAX_REASON = 2000  # as on the package page
 UPLOAD_BODY = 28 * 1024 * 1024  # a PDF of up to 20 MB, base64 in JSON
 UPLOAD_ENDPOINTS = frozenset({"api.council_reaction", "api.upload_volmacht",
                               "api.upload_scan"})
-PER_PAGE_DEFAULT = 20
-PER_PAGE_MAX = 100
 VARIANTS = ("docx", "pdf", "signed")
 REALM = 'Bearer realm="tekenklaar"'
-
-# The body fields of POST /packages, as parse_new_package names them (solutions apart).
-PACKAGE_FIELDS = (
-    "organisation_id", "org_kind", "cbs_code", "org_name", "org_kvk", "org_oin", "org_street",
-    "org_postcode", "org_city", "involvement", "contact_name", "contact_function",
-    "contact_email", "contact_phone", "signatory_name", "signatory_function",
-    "signatory_email", "participant_warning_acknowledged", "signatory_capacity",
-    "volmacht_on", "volmacht_reference", "second_signatory_name", "second_signatory_function",
-    "second_signatory_email",
-    "fg_name", "fg_email", "fg_phone", "breach_name", "breach_email", "breach_phone",
-    "replaces", "replace_reason",
-)
 
 
 # --- authentication and request limits ----------------------------------------------------------
@@ -186,53 +172,39 @@ def not_found(path: str):
 
 # --- input helpers ------------------------------------------------------------------------------
 
-def _flatten_package_body(body: dict) -> dict[str, str]:
-    """Turn the JSON body into the flat string fields parse_new_package reads.
+SOLUTION_SHAPE = 'Geef elke oplossing als {"code": "...", "start": "2027-01-01"}.'
+NO_SUCH_ORGANISATION = "Deze organisatie bestaat niet."
 
-    Raises Problem (422) for unknown fields and values of the wrong type.
-    """
+
+def _flatten_package_body(body: dict, model: type[schemas.PackageEdit] = schemas.NewPackage
+                          ) -> dict[str, str]:
+    """Check the JSON body with `model` and turn it into the flat string fields
+    parse_new_package reads. Raises Problem (422) naming every wrong field."""
+    try:
+        checked = check(model, body, messages={
+            "solutions": 'Geef de oplossingen als lijst: [{"code": "...", "start": '
+                         '"2027-01-01"}].', "organisation_id": NO_SUCH_ORGANISATION})
+    except Problem as problem:  # one message per solution, whatever is wrong in it
+        problem.errors = {re.sub(r"^(solutions\[\d+\])\..*$", r"\1", name):
+                          (SOLUTION_SHAPE if name.startswith("solutions[") else message)
+                          for name, message in problem.errors.items()}
+        raise
     flat: dict[str, str] = {}
     errors: dict[str, str] = {}
-    for name, value in body.items():
-        if name == "solutions":
-            continue
-        if name not in PACKAGE_FIELDS:
-            errors[name] = "Onbekend veld; zie /api/v1/openapi.json voor de velden."
-        elif value is None:
-            flat[name] = ""
+    for name, value in checked.model_dump(exclude_unset=True, exclude={"solutions"}).items():
+        if name == "organisation_id" and str(value).strip().isascii() \
+                and str(value).strip().isdigit() and not 1 <= int(value) <= MAX_ID:
+            errors[name] = NO_SUCH_ORGANISATION
         elif isinstance(value, bool):
-            if name == "participant_warning_acknowledged":
-                flat[name] = "true" if value else "false"
-            else:
-                errors[name] = "Geef hier tekst op, geen true of false."
-        elif isinstance(value, int) and name == "organisation_id":
-            if 1 <= value <= MAX_ID:
-                flat[name] = str(value)
-            else:
-                errors[name] = "Deze organisatie bestaat niet."
-        elif (name == "organisation_id" and isinstance(value, str) and value.strip().isascii()
-              and value.strip().isdigit() and int(value) > MAX_ID):
-            errors[name] = "Deze organisatie bestaat niet."
-        elif isinstance(value, str):
-            flat[name] = value
+            flat[name] = "true" if value else "false"
         else:
-            errors[name] = "Geef hier tekst op."
-    solutions = body.get("solutions")
-    if solutions is not None:
-        if not isinstance(solutions, list):
-            errors["solutions"] = ("Geef de oplossingen als lijst: "
-                                   '[{"code": "...", "start": "2027-01-01"}].')
-        elif len(solutions) > MAX_SOLUTION_ROWS:
+            flat[name] = "" if value is None else str(value)
+    if checked.solutions is not None:
+        if len(checked.solutions) > MAX_SOLUTION_ROWS:
             errors["solutions"] = TOO_MANY_ROWS
-        else:
-            for index, item in enumerate(solutions):
-                if not isinstance(item, dict) or set(item) - {"code", "start"} or not all(
-                        isinstance(item.get(k, ""), str) for k in ("code", "start")):
-                    errors[f"solutions[{index}]"] = ('Geef elke oplossing als '
-                                                     '{"code": "...", "start": "2027-01-01"}.')
-                    continue
-                flat[f"solutions-{index}-code"] = item.get("code", "")
-                flat[f"solutions-{index}-start"] = item.get("start", "")
+        for index, item in enumerate(checked.solutions):
+            flat[f"solutions-{index}-code"] = item.code or ""
+            flat[f"solutions-{index}-start"] = item.start or ""
     if errors:
         raise Problem("ongeldige-invoer", "Niet alle velden zijn goed ingevuld.", errors=errors)
     return flat
@@ -432,7 +404,7 @@ def edit_package(package_id: int):
         raise Problem("ongeldige-invoer", "De organisatie van een pakket kan niet worden "
                       "gewijzigd.", errors={name: "De organisatie van een pakket kan niet "
                                             "worden gewijzigd." for name in fixed})
-    given = _flatten_package_body(body)
+    given = _flatten_package_body(body, schemas.PackageEdit)
     flat = fields_of(package)
     if "solutions" in body:
         flat = {k: v for k, v in flat.items() if not k.startswith("solutions-")}
