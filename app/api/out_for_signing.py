@@ -1,5 +1,6 @@
 """API calls while a package is out for signing: remind the signers, ask the provider for the
-state (re-poll), and upload the signed scan of a document signed on paper. Each goes through
+state (re-poll), and, signing on paper, record that the organisation signed and upload the
+signed scan of a document. Each goes through
 the service the package page uses, and the one rule (app/domain/lifecycle.py) decides whether
 it may happen now (409 with its Dutch reason otherwise)."""
 
@@ -61,6 +62,26 @@ def refresh_package(package_id: int):
     package = _call(lambda: refresh(package_id, _actor()))
     return jsonify(package_detail(package if package is not None
                                   else _package_or_404(package_id)))
+
+
+@bp.post("/packages/<int:package_id>/organisation-signed")
+@operation("organisationSigned", "Vastleggen dat de organisatie heeft getekend (op papier)",
+           body=schemas.OrganisationSignedRequest, body_required=False,
+           description="Bij ondertekenen op papier, vóór het NVSI-bestuur tekent: de "
+                       "ondertekenaars van de organisatie staan daarna op ondertekend, het "
+                       "bestuur krijgt een e-mail dat het aan de beurt is en de herinneringen "
+                       "gaan naar het bestuur. De scans met alle handtekeningen volgen daarna.",
+           responses={200: (schemas.Package, "Het pakket."), 404: NOT_FOUND, 409: CONFLICT})
+def organisation_signed(package_id: int):
+    """Record that the organisation signed (app.services.sending.record_organisation_signed)."""
+    from app.services.sending import record_organisation_signed
+
+    body = parse_body(schemas.OrganisationSignedRequest, required=False)
+    signed_on = _date(body.signed_on, "signed_on", "Datum van ondertekening") \
+        if body.signed_on else None
+    _package_or_404(package_id)
+    return jsonify(package_detail(_call(lambda: record_organisation_signed(
+        package_id, _actor(), signed_on=signed_on))))
 
 
 @bp.post("/packages/<int:package_id>/documents/<int:document_id>/scan")

@@ -176,6 +176,11 @@ class DecisionRequest(Strict):
     reference: str = Field(min_length=1, examples=["B&W 2027/0815"])
 
 
+class OrganisationSignedRequest(Strict):
+    signed_on: InputDate | None = Field(None, description="De datum op het papier (standaard "
+                                                          "vandaag).")
+
+
 class ScanUpload(Strict):
     """De ondertekende scan van één document, als multipart/form-data."""
 

@@ -82,6 +82,22 @@ def test_on_paper_from_creation_to_archived_by_api_alone(ctx, api, monkeypatch):
     body = check_problem(api.post(f"{base}/refresh"), 409)
     assert body["detail"] == sent["actions"]["refused"]["status"]
 
+    # the organisation signed on paper; NVSI's board is next (and gets the reminders)
+    future = (dt.date.today() + dt.timedelta(days=2)).isoformat()
+    body = check_problem(api.post(f"{base}/organisation-signed", json={"signed_on": future}),
+                         422)
+    assert "in de toekomst" in body["errors"]["signed_on"]
+    signed = api.post(f"{base}/organisation-signed", json={"signed_on": TODAY})
+    assert signed.status_code == 200, signed.get_json()
+    signed = signed.get_json()
+    assert signed["state"] == "deels_ondertekend"
+    assert [s["state"] for s in signed["signers"] if s["party"] == "organisatie"] == \
+        ["ondertekend"]
+    again = check_problem(api.post(f"{base}/organisation-signed"), 409)
+    assert again["detail"] == signed["actions"]["refused"]["organisatie_getekend"]
+    drain_jobs()
+    assert "beurt_bestuur" in mail_kinds(package["id"])
+
     to_sign = [d for d in sent["documents"] if d["signed_required"]]
     assert len(to_sign) >= 2
     pdfs = {d["id"]: api.get(path_of(d["links"]["pdf"])).get_data() for d in to_sign}
@@ -90,7 +106,6 @@ def test_on_paper_from_creation_to_archived_by_api_alone(ctx, api, monkeypatch):
     before = api.get(base).get_json()
     body = check_problem(scan(api, package["id"], first, [b"geen pdf"]), 422)
     assert "geen PDF" in body["errors"]["file"]
-    future = (dt.date.today() + dt.timedelta(days=2)).isoformat()
     body = check_problem(scan(api, package["id"], first, [pdfs[first["id"]]],
                               signed_on=future), 422)
     assert "in de toekomst" in body["errors"]["signed_on"]
