@@ -13,7 +13,7 @@ from app.api.bodies import parse_query
 from app.api.problems import Problem
 from app.api.serialise import organisation_record
 from app.api.serialise import organisation_summary
-from app.api.serialise import public_url_for
+from app.api.serialise import page_of
 from app.api.spec import NOT_FOUND
 from app.api.spec import operation
 from app.api.views import _actor
@@ -43,17 +43,8 @@ def list_organisations():
                                .offset((asked.page - 1) * asked.per_page)
                                .limit(asked.per_page)).all()
 
-    def page_url(number: int) -> str:
-        args = {"kind": asked.kind} if asked.kind else {}
-        return public_url_for("api.list_organisations", page=number, per_page=asked.per_page,
-                              **args)
-
-    return jsonify({
-        "items": [organisation_summary(o) for o in found], "page": asked.page,
-        "per_page": asked.per_page, "total": total,
-        "next": page_url(asked.page + 1) if asked.page * asked.per_page < total else None,
-        "previous": page_url(asked.page - 1) if asked.page > 1 else None,
-    })
+    return jsonify(page_of([organisation_summary(o) for o in found], asked.page,
+                           asked.per_page, total, "api.list_organisations", kind=asked.kind))
 
 
 @bp.get("/organisations/<int:organisation_id>")

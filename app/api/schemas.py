@@ -486,13 +486,18 @@ class Package(PackageSummary):
     links: PackageLinks
 
 
-class PackageList(Strict):
-    items: list[PackageSummary]
+class Page(Strict):
+    """One page of a list; `next` is null on the last page, `previous` on the first."""
+
     page: int = Field(ge=1)
     per_page: int = Field(ge=1, le=100)
     total: int = Field(ge=0)
     next: Url | None
     previous: Url | None
+
+
+class PackageList(Page):
+    items: list[PackageSummary]
 
 
 class PersonOnFile(Strict):
@@ -537,13 +542,8 @@ class OrganisationListItem(OrganisationSummary):
     links: SummaryLinks
 
 
-class OrganisationList(Strict):
+class OrganisationList(Page):
     items: list[OrganisationListItem]
-    page: int = Field(ge=1)
-    per_page: int = Field(ge=1, le=100)
-    total: int = Field(ge=0)
-    next: Url | None
-    previous: Url | None
 
 
 class OpenApiDocument(BaseModel):

@@ -58,6 +58,20 @@ def public_url_for(endpoint: str, **values) -> str:
     return runtime().settings.public_url.rstrip("/") + path
 
 
+def page_of(items: list[dict], page: int, per_page: int, total: int, endpoint: str,
+            **args) -> dict:
+    """One page of a list, with the addresses of the next and previous pages (same filters:
+    `args` left out when None)."""
+    args = {name: value for name, value in args.items() if value is not None}
+
+    def url(number: int) -> str:
+        return public_url_for(endpoint, page=number, per_page=per_page, **args)
+
+    return {"items": items, "page": page, "per_page": per_page, "total": total,
+            "next": url(page + 1) if page * per_page < total else None,
+            "previous": url(page - 1) if page > 1 else None}
+
+
 def package_url(package_id: int) -> str:
     return public_url_for("api.get_package", package_id=package_id)
 

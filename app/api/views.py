@@ -45,7 +45,7 @@ from app.api.problems import problem_response
 from app.api.serialise import package_detail
 from app.api.serialise import package_summary
 from app.api.serialise import package_url
-from app.api.serialise import public_url_for
+from app.api.serialise import page_of
 from app.api.spec import BINARY
 from app.api.spec import CONFLICT
 from app.api.spec import FILE_HEADERS
@@ -353,19 +353,8 @@ def list_packages():
         .offset((page - 1) * per_page).limit(per_page)
     ).all()
 
-    def page_url(number: int) -> str:
-        args = {k: v for k, v in {"state": state, "organisation_id": organisation_id}.items()
-                if v is not None}
-        return public_url_for("api.list_packages", page=number, per_page=per_page, **args)
-
-    return jsonify({
-        "items": [package_summary(p) for p in packages],
-        "page": page,
-        "per_page": per_page,
-        "total": total,
-        "next": page_url(page + 1) if page * per_page < total else None,
-        "previous": page_url(page - 1) if page > 1 else None,
-    })
+    return jsonify(page_of([package_summary(p) for p in packages], page, per_page, total,
+                           "api.list_packages", state=state, organisation_id=organisation_id))
 
 
 @bp.get("/packages/<int:package_id>")

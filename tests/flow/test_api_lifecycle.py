@@ -51,6 +51,17 @@ def to_decision(api, monkeypatch) -> dict:
     return api.get(base).get_json()
 
 
+def archived(api, base: str, package_id: int) -> dict:
+    """The package, asserted `gearchiveerd` after every step, with the completion mail."""
+    done = api.get(base).get_json()
+    assert done["state"] == "gearchiveerd"
+    assert transitions(package_id) == [
+        "klaar", "wacht_op_raad", "besluit_genomen", "verzonden", "deels_ondertekend",
+        "ondertekend", "gearchiveerd"]
+    assert mail_kinds(package_id)[-1] == "voltooid"
+    return done
+
+
 def path_of(url: str) -> str:
     """The path of an absolute URL the API answered."""
     return "/api/v1" + url.split("/api/v1", 1)[1]
@@ -127,15 +138,10 @@ def test_on_paper_from_creation_to_archived_by_api_alone(ctx, api, monkeypatch):
         assert response.status_code == 200, response.get_json()
     drain_jobs()
 
-    done = api.get(base).get_json()
-    assert done["state"] == "gearchiveerd"
-    assert transitions(package["id"]) == [
-        "klaar", "wacht_op_raad", "besluit_genomen", "verzonden", "deels_ondertekend",
-        "ondertekend", "gearchiveerd"]
+    done = archived(api, base, package["id"])
     assert all(d["sha256"]["signed"] and d["links"]["signed"] for d in done["documents"]
                if d["signed_required"])
     assert "archief" in done["actions"]["allowed"]
-    assert mail_kinds(package["id"])[-1] == "voltooid"
     body = check_problem(api.post(f"{base}/remind"), 409)
     assert body["detail"] == done["actions"]["refused"]["herinneren"]
 
@@ -166,17 +172,12 @@ def test_through_signhost_from_creation_to_archived_by_api_alone(ctx, api, clien
         assert client.post("/webhooks/signhost", data=body, headers=headers).status_code == 200
         drain_jobs()
 
-    done = api.get(base).get_json()
-    assert done["state"] == "gearchiveerd"
-    assert transitions(package["id"]) == [
-        "klaar", "wacht_op_raad", "besluit_genomen", "verzonden", "deels_ondertekend",
-        "ondertekend", "gearchiveerd"]
+    done = archived(api, base, package["id"])
     assert [s["state"] for s in done["signers"]] == ["ondertekend"] * signers
     signed = [d for d in done["documents"] if d["signed_required"]]
     assert all(d["sha256"]["signed"] for d in signed)
     download = api.get(f"{base}/documents/{signed[0]['id']}/signed")
     assert download.status_code == 200
     assert download.get_data() == signhost.signed_files[(tx["Id"], f"doc-{signed[0]['id']}")]
-    assert mail_kinds(package["id"])[-1] == "voltooid"
     refused = check_problem(api.post(f"{base}/cancel", json={"reason": "Te laat."}), 409)
     assert refused["detail"] == done["actions"]["refused"]["intrekken"]
