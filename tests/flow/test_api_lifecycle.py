@@ -88,8 +88,8 @@ def test_on_paper_from_creation_to_archived_by_api_alone(ctx, api, monkeypatch):
 
     reminded = api.post(f"{base}/remind")
     assert reminded.status_code == 200, reminded.get_json()
-    assert reminded.get_json()["timeline"][-1]["message"] == \
-        "Herinnering verstuurd per e-mail."
+    assert [e["message"] for e in reminded.get_json()["timeline"]
+            if e["kind"] == "herinnering"] == ["Herinnering verstuurd per e-mail."]
     body = check_problem(api.post(f"{base}/refresh"), 409)
     assert body["detail"] == sent["actions"]["refused"]["status"]
 
