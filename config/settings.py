@@ -138,6 +138,16 @@ class Settings(BaseSettings):
     validsign_callback_key: SecretStr | None = None
     validsign_max_retries: int = Field(default=3, ge=0, le=10)
     provider_timeout: float = Field(default=30, gt=0)
+    # Sealing the signed PDFs (app/documents/sealing.py); unset: a self-signed test
+    # certificate is made in instance/ (no legal weight)
+    sealing_pkcs12: Path | None = Field(
+        default=None, description="PKCS#12 file (.p12/.pfx) with the NVSI's sealing key and "
+        "certificate chain")
+    sealing_passphrase: SecretStr | None = Field(default=None,
+                                                 description="passphrase of the PKCS#12 file")
+    sealing_tsa_url: str | None = Field(
+        default=None, pattern=r"^https?://[^\s/]+(/[^\s]*)?$",
+        description="RFC 3161 timestamp authority: seals become PAdES B-T instead of B-B")
 
     # Staff sign-in
     session_cookie_secure: bool = False
