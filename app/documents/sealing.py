@@ -388,6 +388,7 @@ def seal_pdf(pdf: bytes, marks: Sequence[SignatureMark], sealer: Sealer, *,
     from pyhanko.stamp import TextStampStyle
 
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    _align_producer(writer)
     size = _page_size(writer)
     fonts = _Fonts(writer)
     seal_box_height = 70.0
@@ -423,6 +424,20 @@ def seal_pdf(pdf: bytes, marks: Sequence[SignatureMark], sealer: Sealer, *,
                 "probeer het later opnieuw of controleer het adres.") from exc
         raise
     return output.getvalue()
+
+
+def _align_producer(writer) -> None:
+    """PDF/A wants the Info dictionary and the XMP metadata to agree. pyHanko 0.38 writes its
+    own name as the XMP producer but appends it to the Info producer; so both say pyHanko."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.metadata.model import VENDOR
+
+    reference = writer.trailer.raw_get("/Info") if "/Info" in writer.trailer else None
+    if isinstance(reference, generic.IndirectObject):
+        info = reference.get_object()
+        if info.get("/Producer") != VENDOR:
+            info[generic.NameObject("/Producer")] = generic.TextStringObject(VENDOR)
+            writer.mark_update(reference)
 
 
 def _is_timestamp_failure(exc: Exception) -> bool:

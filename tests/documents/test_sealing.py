@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID
 from cryptography.x509.oid import NameOID
+from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
 from app.documents.context import build_context
@@ -133,9 +134,33 @@ def test_sealed_pdf_stays_pdfa_2b(original, sealed):
     for font in fonts:
         for descendant in font.get_object()["/DescendantFonts"]:
             descriptor = descendant.get_object()["/FontDescriptor"].get_object()
-            assert "/FontFile2" in descriptor or "/FontFile3" in descriptor
+            assert "/FontFile2" in descriptor
+            assert_widths_match_font_program(descendant.get_object(), descriptor)
     assert widget["/F"] & 4 and not widget["/F"] & (1 | 2 | 32)  # Print; not hidden
     assert reader(sealed).trailer["/Root"]["/OutputIntents"]
+
+
+def test_info_and_xmp_metadata_agree(sealed):
+    """PDF/A-2b 6.6.3: what the Info dictionary says, the XMP metadata says too."""
+    pdf = reader(sealed)
+    info, xmp = pdf.metadata, pdf.xmp_metadata
+    assert info["/Producer"] == xmp.pdf_producer
+    assert info["/Title"] == xmp.dc_title["x-default"]
+    assert [info["/Author"]] == xmp.dc_creator
+    assert info["/Creator"] == xmp.xmp_creator_tool
+
+
+def assert_widths_match_font_program(cid_font, descriptor) -> None:
+    """PDF/A-2b 6.2.11.5: the widths in /W are those of the embedded font (in 1/1000 em)."""
+    program = TTFont(io.BytesIO(descriptor["/FontFile2"].get_object().get_data()))
+    scale = 1000 / program["head"].unitsPerEm
+    order = program.getGlyphOrder()
+    widths = list(cid_font["/W"])
+    assert widths
+    for first, chunk in zip(widths[::2], widths[1::2]):
+        for cid, width in enumerate(chunk, start=int(first)):  # CIDToGIDMap /Identity
+            advance = program["hmtx"][order[cid]][0] * scale
+            assert abs(float(width) - advance) <= 1, (cid, width, advance)
 
 
 def _fonts_of(xobject) -> list:
