@@ -282,8 +282,10 @@ class _Line:
 
 
 def _page_lines(marks: Sequence[SignatureMark], sealer: Sealer) -> list[_Line]:
-    lines = [_Line("Ondertekening", 16, bold=True),
-             _Line("Dit document is elektronisch ondertekend door:", 10.5, space_before=10)]
+    lines = [_Line("Ondertekening", 16, bold=True)]
+    if marks:
+        lines.append(_Line("Dit document is elektronisch ondertekend door:", 10.5,
+                           space_before=10))
     for mark in marks:
         lines += [_Line(mark.name, 11, bold=True, space_before=14),
                   _Line(mark.capacity, 10.5),
