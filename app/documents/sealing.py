@@ -512,7 +512,8 @@ def validate_sealed_pdf(pdf: bytes, sealer: Sealer) -> SealCheck:
     subfilter = str(embedded.sig_object.get("/SubFilter"))
     level = None
     if subfilter == "/ETSI.CAdES.detached":
-        level = "B-T" if status.timestamp_validity is not None else "B-B"
+        stamp = status.timestamp_validity
+        level = "B-T" if stamp is not None and stamp.intact and stamp.valid else "B-B"
     return SealCheck(
         intact=bool(status.intact and status.valid),
         covers_whole_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
