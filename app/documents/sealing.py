@@ -16,6 +16,8 @@ Pure functions of bytes and settings: no Flask, no database.
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import datetime as dt
 import io
 import logging
@@ -418,7 +420,7 @@ def seal_pdf(pdf: bytes, marks: Sequence[SignatureMark], sealer: Sealer, *,
         new_field_spec=fields.SigFieldSpec(SEAL_FIELD, on_page=last_page, box=box))
     output = io.BytesIO()
     try:
-        pdf_signer.sign_pdf(writer, output=output)
+        _outside_event_loop(pdf_signer.sign_pdf, writer, output=output)
     except Exception as exc:
         if timestamper is not None and _is_timestamp_failure(exc):
             raise SealingError(
@@ -426,6 +428,18 @@ def seal_pdf(pdf: bytes, marks: Sequence[SignatureMark], sealer: Sealer, *,
                 "probeer het later opnieuw of controleer het adres.") from exc
         raise
     return output.getvalue()
+
+
+def _outside_event_loop(function, *args, **kwargs):
+    """`function(*args, **kwargs)`; pyHanko's synchronous API calls asyncio.run, which fails in
+    a thread that already runs an event loop (Playwright's synchronous API does, for one): there
+    it runs in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
 
 
 def _align_producer(writer) -> None:
@@ -505,7 +519,8 @@ def validate_sealed_pdf(pdf: bytes, sealer: Sealer) -> SealCheck:
         certificate = asn1_x509.Certificate.load(sealer.certificate_der)
         context = ValidationContext(trust_roots=[certificate], allow_fetching=False,
                                     revocation_mode="soft-fail")
-        status = validate_pdf_signature(embedded, signer_validation_context=context)
+        status = _outside_event_loop(validate_pdf_signature, embedded,
+                                     signer_validation_context=context)
     except (SignatureValidationError, PdfError, ValueError, KeyError, TypeError, IndexError,
             OSError) as exc:  # a broken or changed file
         return SealCheck(False, False, False, None, problem=f"{type(exc).__name__}: {exc}")

@@ -3,6 +3,7 @@ accepts (and refuses once one byte changed), PDF/A kept, and where the certifica
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import io
 
@@ -102,6 +103,15 @@ def test_unsigned_or_broken_pdf_is_refused(original, test_sealer):
     assert not validate_sealed_pdf(original, test_sealer).ok
     broken = validate_sealed_pdf(b"%PDF-1.7 niets", test_sealer)
     assert not broken.ok and broken.problem
+
+
+def test_seals_and_validates_in_a_thread_that_runs_an_event_loop(original, test_sealer):
+    """Playwright's synchronous API runs an event loop; pyHanko's own asyncio.run would fail."""
+    async def in_loop():
+        sealed = seal_pdf(original, MARKS, test_sealer, reason=REASON)
+        return validate_sealed_pdf(sealed, test_sealer)
+
+    assert asyncio.run(in_loop()).ok
 
 
 def test_seal_appends_to_the_original_bytes(original, sealed):
