@@ -39,6 +39,7 @@ class Action(enum.StrEnum):
     ORGANISATION_SIGNED = "organisatie_getekend"
     FOUND_ENVELOPE = "envelop_gevonden"
     CANCEL = "intrekken"
+    CORRECT = "corrigeren"  # withdraw a sent package and send a corrected new version
     ARCHIVE = "archief"
 
 
@@ -174,6 +175,8 @@ def _refusal(s: Situation, action: Action) -> str | None:
         if state in FINAL or state is S.ONDERTEKEND:
             return f"{_status(state)} kan niet meer worden ingetrokken."
         return None
+    if action is Action.CORRECT:
+        return _correct_refusal(s)
     if action is Action.ARCHIVE:
         if state not in SIGNED or not s.audit_trail:
             return "Het ondertekende archief is er nog niet."
@@ -210,6 +213,26 @@ def _council_refusal(s: Situation, action: Action) -> str | None:
                     "datum het ontwerpbesluit naar de raad ging.")
         return "Leg eerst vast op welke datum het ontwerpbesluit naar de raad ging."
     return "De reactie van de raad is al vastgelegd."
+
+
+def _correct_refusal(s: Situation) -> str | None:
+    state = s.state
+    if state in OUT_FOR_SIGNING:
+        return None
+    if state in EDITABLE and not s.sent_before:
+        return ("Dit pakket is nog niet verzonden: corrigeren is niet nodig. Wijzig het met "
+                "'Pakket wijzigen'.")
+    if state in {S.WACHT_OP_RAAD, S.BESLUIT_GENOMEN}:
+        return (f"{_status(state)} is nog niet verzonden en kan niet worden gecorrigeerd. "
+                "Trek het in en maak een nieuw pakket als er iets moet veranderen.")
+    if state in SIGNED:
+        return (f"{_status(state)} is al ondertekend en kan niet meer worden gecorrigeerd. "
+                "Maak een nieuw pakket als er iets moet veranderen.")
+    if state is S.MISLUKT:
+        return ("Een pakket met een mislukte stap kan niet worden gecorrigeerd. Verzend het "
+                "opnieuw of trek het in.")
+    return (f"{_status(state)} is beëindigd en kan niet meer worden gecorrigeerd. Maak een "
+            "nieuw pakket.")
 
 
 def _send_refusal(s: Situation) -> str | None:

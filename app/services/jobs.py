@@ -20,6 +20,7 @@ def register_jobs(settings) -> None:
     from app.services import archive
     from app.services import bulk
     from app.services import callbacks
+    from app.services import correcting
     from app.services import council
     from app.services import documents
     from app.services import mailing
@@ -37,6 +38,8 @@ def register_jobs(settings) -> None:
              max_attempts=12)
     register(mailing.deliver_pending, "E-mail versturen")
     register(mailing.deliver_mail_job, "E-mail versturen")
+    register(correcting.resend_correction,
+             "Gecorrigeerd pakket: documenten maken en verzenden")
     register(bulk.make_bulk_item, "Pakket maken en verzenden (bulk)")
     periodic(council.send_due_council_reminders, dt.timedelta(days=1),
              "Herinneringen raadsprocedure versturen")

@@ -64,6 +64,7 @@ KIND_REMINDER = "herinnering"
 KIND_BOARD_TURN = "beurt_bestuur"
 KIND_COMPLETED = "voltooid"
 KIND_COMPLETED_COPY = "voltooid_kopie"
+KIND_CORRECTION = "correctie"
 KIND_COUNCIL = {  # the raad step (Gemeentewet art. 160 lid 2), one mail per step
     "start": "raad_gestart",
     "naar_raad": "raad_termijn",
@@ -82,6 +83,7 @@ KIND_LABELS = {
     KIND_BOARD_TURN: "Beurt van het NVSI-bestuur",
     KIND_COMPLETED: "Ondertekende documenten",
     KIND_COMPLETED_COPY: "Kopie ondertekende documenten (NVSI)",
+    KIND_CORRECTION: "Eerder verzoek vervalt, gecorrigeerd verzoek volgt",
 }
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -221,6 +223,27 @@ def queue_completed(package: Package) -> list[OutgoingMail]:
         mails.append(_queue(package, KIND_COMPLETED_COPY, [copy_to], subject, "voltooid",
                             context, list(files)))
     return mails
+
+
+def queue_correction(old: Package, new: Package, reason: str,
+                     changes: list[str]) -> OutgoingMail:
+    """Queue the one mail that tells the organisation that the request of `old` is void and
+    that `new` (its corrected version) follows; return the row. To the contact persons and
+    the organisation's signers of both versions. The caller commits."""
+    context = _context(old)
+    context.update(
+        old_reference=old.reference_number, new_reference=new.reference_number,
+        reference=new.reference_number, reason=reason, changes=changes,
+        sent_on=(old.sent_at or utcnow()).date(),
+        salutation=formal_salutation(new.contact.name),
+        new_signers=" en ".join(f"{s.name} ({s.role})" for s in _organisation_signers(new))
+        or "de ondertekenaar",
+        manual=(old.provider or runtime().settings.signing_provider) == "manual")
+    subject = (f"Vervallen: verzoek tot ondertekening {old.reference_number}; een "
+               f"gecorrigeerd verzoek volgt ({new.reference_number})")
+    recipients = _recipients(new.contact, *_organisation_signers(new), old.contact,
+                             *_organisation_signers(old))
+    return _queue(old, KIND_CORRECTION, recipients, subject, "correctie", context, [])
 
 
 def queue_council_mail(package: Package, step: str, text: dict,

@@ -138,20 +138,29 @@ def create_package(new: NewPackage, actor: str, *, idempotency_key: str | None =
                        actor)
         organisation = find_organisation(new)
     try:
-        if organisation is None:
-            organisation = _add_organisation(new)
-        package = _store(new, organisation, plan, actor)
-        package.signatory_capacity = capacity.value
-        if new.volmacht is not None:
-            package.volmacht_on = new.volmacht.granted_on
-            package.volmacht_reference = new.volmacht.reference
-        package.replaces_id = new.replaces
+        package = add_package(new, organisation, plan, capacity, actor)
         package.idempotency_key = idempotency_key
         package.request_sha256 = request_sha256
         db.session.commit()
     except BaseException:
         db.session.rollback()
         raise
+    return package
+
+
+def add_package(new: NewPackage, organisation: Organisation | None, plan: PackagePlan,
+                capacity, actor: str) -> Package:
+    """Store the package `new` asks (planned as `plan`, signed with `capacity`) in state
+    `concept` for `organisation` (None: add it from `new`), linked to the package it
+    replaces; return it. No commit."""
+    if organisation is None:
+        organisation = _add_organisation(new)
+    package = _store(new, organisation, plan, actor)
+    package.signatory_capacity = capacity.value
+    if new.volmacht is not None:
+        package.volmacht_on = new.volmacht.granted_on
+        package.volmacht_reference = new.volmacht.reference
+    package.replaces_id = new.replaces
     return package
 
 

@@ -294,27 +294,47 @@ def cancel_package(package_id: int, reason: str, actor: str) -> Package:
     if not reason:
         raise ServiceError("Geef een reden op voor het intrekken.", "reason")
     package = get_package(package_id)
-    state = PackageState(package.state)
     require(package, Action.CANCEL)
+    gone = withdraw_at_provider(package, reason)
+    package = record_withdrawal(package_id, reason, actor, f"Ingetrokken: {reason}", gone)
+    db.session.commit()
+    return package
+
+
+def withdraw_at_provider(package: Package, reason: str) -> str | None:
+    """Cancel the package's envelope at its provider, if one is open there (the step before
+    `record_withdrawal`); the provider's own HTTP retries apply. Return a Dutch note when the
+    provider no longer knew the envelope (404: an end fact, not an error), else None.
+
+    Raises ServiceError while a send runs, or when the provider could not cancel; then
+    nothing has changed here."""
     _, since = _lease_parts(package.send_key)
     if since is not None and int(time.time()) - since < SEND_LEASE_SECONDS:
         raise ServiceError(BUSY)
-    gone = None
-    if package.envelope_id and state in OUT_FOR_SIGNING | {PackageState.MISLUKT}:
-        try:
-            get_provider(package.provider).cancel(package.envelope_id, reason)
-        except EnvelopeGone:  # deleted there already, or our earlier cancel took effect
-            gone = (f" {provider_label(package.provider)} kende de envelop al niet meer "
-                    "(verwijderd of opgeschoond).")
-        except SigningError as exc:
-            db.session.rollback()
-            raise ServiceError(f"Intrekken bij {provider_label(package.provider)} is mislukt: "
-                               f"{exc.message} Vraag de status op en probeer het opnieuw."
-                               ) from None
+    state = PackageState(package.state)
+    if not (package.envelope_id and state in OUT_FOR_SIGNING | {PackageState.MISLUKT}):
+        return None
+    label = provider_label(package.provider)
+    try:
+        get_provider(package.provider).cancel(package.envelope_id, reason)
+    except EnvelopeGone:  # deleted there already, or our earlier cancel took effect
+        return f"{label} kende de envelop al niet meer (verwijderd of opgeschoond)."
+    except SigningError as exc:
+        db.session.rollback()
+        raise ServiceError(f"Intrekken bij {label} is mislukt: {exc.message} Vraag de status "
+                           "op en probeer het opnieuw.") from None
+    return None
+
+
+def record_withdrawal(package_id: int, reason: str, actor: str, message: str,
+                      gone: str | None = None, **details) -> Package:
+    """Move the package (locked) to `ingetrokken` with `reason`, the timeline saying
+    `message` (and `gone`, the provider's note); no commit. A package that ended meanwhile
+    (the provider's callback was quicker) is returned as it is. Raises TransitionError when
+    it was signed meanwhile."""
     package = lock_package(package_id)
     state = PackageState(package.state)
-    if state.is_final:  # the provider's callback was quicker
-        db.session.commit()
+    if state.is_final:
         return package
     if state is PackageState.ONDERTEKEND:
         db.session.rollback()
@@ -323,9 +343,8 @@ def cancel_package(package_id: int, reason: str, actor: str) -> Package:
     package.state_reason = reason
     package.last_error = None
     timeline.transition(package, PackageState.INGETROKKEN, actor,
-                        f"Ingetrokken: {reason}" + (gone or ""), reason=reason,
-                        envelope_gone=bool(gone))
-    db.session.commit()
+                        message + (f" {gone}" if gone else ""), reason=reason,
+                        envelope_gone=bool(gone), **details)
     return package
 
 

@@ -166,8 +166,10 @@ class Package(db.Model):
     total: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
     # The NVSI Voorwaarden version its gebruiksovereenkomsten name (None: it has none).
     voorwaarden_version: Mapped[str | None] = mapped_column(sa.String(40))
-    # The open package this one replaced (withdrawn on purpose, with the reason).
-    replaces_id: Mapped[int | None] = mapped_column(sa.ForeignKey("package.id"))
+    # The open package this one replaced (withdrawn on purpose, with the reason, or
+    # corrected after sending); a package is replaced by one package at most.
+    replaces_id: Mapped[int | None] = mapped_column(sa.ForeignKey("package.id"), unique=True,
+                                                    index=True)
     provider: Mapped[str | None] = mapped_column(sa.String(40))
     envelope_id: Mapped[str | None] = mapped_column(sa.String(200), index=True)
     send_key: Mapped[str | None] = mapped_column(sa.String(80))  # idempotency key of the send
@@ -195,6 +197,10 @@ class Package(db.Model):
     signatory: Mapped[ContactPerson] = relationship(foreign_keys=[signatory_id])
     second_signatory: Mapped[ContactPerson | None] = relationship(
         foreign_keys=[second_signatory_id])
+    replaces: Mapped[Package | None] = relationship(
+        foreign_keys=[replaces_id], remote_side="Package.id", back_populates="replaced_by")
+    replaced_by: Mapped[Package | None] = relationship(
+        foreign_keys=[replaces_id], back_populates="replaces", uselist=False)
     solutions: Mapped[list[PackageSolution]] = relationship(
         back_populates="package", order_by="PackageSolution.position",
         cascade="all, delete-orphan",

@@ -228,23 +228,11 @@ def package_edit_post(package_id: int):
     package, refused = _editable(package_id)
     if refused is not None:
         return refused
-    reference = runtime().reference
     values = forms.form_values(request.form)
-    values |= {"org_source": "bestaand", "organisation_id": str(package.organisation_id)}
     try:
-        new = forms.parse_package_form(values, load_municipalities(runtime().settings.data_dir),
-                                       set(reference.solutions))
-        result = edit_package(package_id, new, _actor())
-    except IntakeError as exc:
-        return _edit_form(package, values, exc.errors, status=422)
-    except RuleError as exc:
-        db.session.rollback()
-        message = exc.message
-        if exc.field == "participant_warning_acknowledged":
-            message = ("Participant met oplossingen: vink aan dat u de organisatie op de "
-                       "waarschuwing heeft gewezen.")
-        field = forms.solution_row_field(exc.field, values, set(reference.solutions))
-        return _edit_form(package, values, {field or GENERAL: message}, status=422)
+        result = edit_package(package_id, _parse_terms(package, values), _actor())
+    except (IntakeError, RuleError) as exc:
+        return _edit_form(package, values, _form_errors(exc, values), status=422)
     except (ServiceError, TransitionError) as exc:
         db.session.rollback()
         return _package_page(package_id, {GENERAL: getattr(exc, "message", str(exc))},
@@ -258,9 +246,30 @@ def package_edit_post(package_id: int):
     return redirect(url_for("web.package_show", package_id=package_id))
 
 
-def _editable(package_id: int):
-    """(package, None) when the one rule lets the package be edited; else (None, the package
-    page with the rule's reason, 409)."""
+def _parse_terms(package, values: dict):
+    """The package form's values (for the package's own organisation) as a NewPackage;
+    raises IntakeError."""
+    values |= {"org_source": "bestaand", "organisation_id": str(package.organisation_id)}
+    return forms.parse_package_form(values, load_municipalities(runtime().settings.data_dir),
+                                    set(runtime().reference.solutions))
+
+
+def _form_errors(exc, values: dict) -> dict:
+    """The form's errors for an IntakeError or a RuleError (on the field it names)."""
+    if isinstance(exc, IntakeError):
+        return exc.errors
+    db.session.rollback()
+    message = exc.message
+    if exc.field == "participant_warning_acknowledged":
+        message = ("Participant met oplossingen: vink aan dat u de organisatie op de "
+                   "waarschuwing heeft gewezen.")
+    field = forms.solution_row_field(exc.field, values, set(runtime().reference.solutions))
+    return {field or GENERAL: message}
+
+
+def _editable(package_id: int, action=None):
+    """(package, None) when the one rule lets the package be edited (or `action` be taken);
+    else (None, the package page with the rule's reason, 409)."""
     from app.domain.lifecycle import Action
     from app.services.lifecycle import refusals
     from app.services.packages import get_package
@@ -269,21 +278,24 @@ def _editable(package_id: int):
         package = get_package(package_id)
     except NotFound:
         abort(404)
-    reason = refusals(package).get(Action.EDIT)
+    reason = refusals(package).get(action or Action.EDIT)
     if reason:
         return None, _package_page(package_id, {GENERAL: reason}, status=409)
     return package, None
 
 
-def _edit_form(package, values: dict, errors: dict | None = None, status: int = 200):
+def _edit_form(package, values: dict, errors: dict | None = None, status: int = 200,
+               correcting: bool = False):
     reference = runtime().reference
     errors = errors or {}
+    order = ("reason", *forms.FIELD_ORDER) if correcting else forms.FIELD_ORDER
     return render_template(
         "package_new.html",
         editing=package,
+        correcting=correcting,
         values=values,
         errors=errors,
-        error_list=forms.ordered_errors(errors),
+        error_list=forms.ordered_errors(errors, order),
         anchor=forms.anchor,
         plan=None,
         catalogue=reference.solutions,
@@ -291,6 +303,59 @@ def _edit_form(package, values: dict, errors: dict | None = None, status: int = 
         participant_warning=PARTICIPANT_WARNING,
         signatory_capacities=[(c.value, c.label) for c in SignatoryCapacity],
     ), status
+
+
+# --- Pakket corrigeren (na verzending) ------------------------------------------------------
+
+@bp.get("/pakketten/<int:package_id>/corrigeren")
+@login_required
+def package_correct(package_id: int):
+    """The package form filled in with the sent package, and a reason for the correction."""
+    from app.domain.lifecycle import Action
+    from app.services.editing import fields_of
+
+    package, refused = _editable(package_id, Action.CORRECT)
+    if refused is not None:
+        return refused
+    return _edit_form(package, fields_of(package), correcting=True)
+
+
+@bp.post("/pakketten/<int:package_id>/corrigeren")
+@login_required
+def package_correct_post(package_id: int):
+    """Withdraw the sent package and send a corrected new version (app.services.correcting)."""
+    from app.domain.lifecycle import Action
+    from app.services.correcting import correct_package
+
+    package, refused = _editable(package_id, Action.CORRECT)
+    if refused is not None:
+        return refused
+    values = forms.form_values(request.form)
+    reason = values.get("reason", "")
+    try:
+        if len(reason) > forms.MAX_REASON:
+            raise IntakeError({"reason": f"Reden: gebruik hoogstens {forms.MAX_REASON} tekens."})
+        result = correct_package(package_id, _parse_terms(package, values), reason, _actor())
+    except (IntakeError, RuleError) as exc:
+        return _edit_form(package, values, _form_errors(exc, values), status=422,
+                          correcting=True)
+    except TransitionError as exc:  # the one rule refused (the package moved on meanwhile)
+        db.session.rollback()
+        return _package_page(package_id, {GENERAL: getattr(exc, "message", str(exc))},
+                             status=409)
+    except ServiceError as exc:  # no reason, nothing changed, the provider did not withdraw
+        db.session.rollback()
+        return _edit_form(package, values, {exc.field or GENERAL: exc.message}, status=409,
+                          correcting=True)
+    new = result.new
+    if new.state == PackageState.MISLUKT.value and new.last_error:
+        flash(f"Pakket {result.old.reference_number} is ingetrokken en vervangen door "
+              f"{new.reference_number}, maar dat is nog niet verzonden: {new.last_error}",
+              "error")
+    else:
+        flash(f"Pakket {result.old.reference_number} is ingetrokken en vervangen door de "
+              f"gecorrigeerde versie {new.reference_number}.", "success")
+    return redirect(url_for("web.package_show", package_id=new.id))
 
 
 # --- Pakket ----------------------------------------------------------------------------------

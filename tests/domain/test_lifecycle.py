@@ -60,8 +60,8 @@ PLAIN = {
     S.KLAAR: {A.DOCUMENTS, A.EDIT, A.SEND, A.CANCEL},
     S.WACHT_OP_RAAD: {A.CANCEL},
     S.BESLUIT_GENOMEN: {A.SEND, A.CANCEL},
-    S.VERZONDEN: {A.REFRESH, A.CANCEL},
-    S.DEELS_ONDERTEKEND: {A.REFRESH, A.CANCEL},
+    S.VERZONDEN: {A.REFRESH, A.CANCEL, A.CORRECT},
+    S.DEELS_ONDERTEKEND: {A.REFRESH, A.CANCEL, A.CORRECT},
     S.ONDERTEKEND: {A.REFRESH},
     S.GEARCHIVEERD: {A.ARCHIVE, A.REFRESH},
     S.GEWEIGERD: {A.REFRESH},
@@ -70,19 +70,19 @@ PLAIN = {
     S.MISLUKT: {A.DOCUMENTS, A.SEND, A.CANCEL},
 }
 REMINDS = PLAIN | {
-    S.VERZONDEN: {A.REMIND, A.REFRESH, A.CANCEL},
-    S.DEELS_ONDERTEKEND: {A.REMIND, A.REFRESH, A.CANCEL},
+    S.VERZONDEN: {A.REMIND, A.REFRESH, A.CANCEL, A.CORRECT},
+    S.DEELS_ONDERTEKEND: {A.REMIND, A.REFRESH, A.CANCEL, A.CORRECT},
 }
 ON_PAPER = PLAIN | {
-    S.VERZONDEN: {A.REMIND, A.SCANS, A.ORGANISATION_SIGNED, A.CANCEL},
-    S.DEELS_ONDERTEKEND: {A.REMIND, A.SCANS, A.ORGANISATION_SIGNED, A.CANCEL},
+    S.VERZONDEN: {A.REMIND, A.SCANS, A.ORGANISATION_SIGNED, A.CANCEL, A.CORRECT},
+    S.DEELS_ONDERTEKEND: {A.REMIND, A.SCANS, A.ORGANISATION_SIGNED, A.CANCEL, A.CORRECT},
     S.ONDERTEKEND: NOTHING,
     S.GEARCHIVEERD: {A.ARCHIVE},
     S.GEWEIGERD: NOTHING,
     S.VERLOPEN: NOTHING,
 }
 BOARD_ON_PAPER = ON_PAPER | {  # the organisation has signed: NVSI's board is next
-    S.DEELS_ONDERTEKEND: {A.REMIND, A.SCANS, A.CANCEL},
+    S.DEELS_ONDERTEKEND: {A.REMIND, A.SCANS, A.CANCEL, A.CORRECT},
 }
 COUNCIL = PLAIN | {
     S.KLAAR: {A.DOCUMENTS, A.EDIT, A.COUNCIL_START, A.CANCEL},
@@ -173,3 +173,16 @@ def test_reasons_say_what_to_do() -> None:
     assert allowed(resumed) == {A.SEND, A.REFRESH, A.CANCEL}
     assert refusal(resumed, A.DOCUMENTS) == (
         "De documenten van een verzonden pakket kunnen niet opnieuw worden gemaakt.")
+
+
+def test_correcting_is_for_a_package_out_for_signing() -> None:
+    """Before sending a package is edited; once signed or ended it is not corrected."""
+    assert refusal(situation(S.KLAAR), A.CORRECT).endswith("Wijzig het met 'Pakket wijzigen'.")
+    assert "al ondertekend" in refusal(situation(S.ONDERTEKEND), A.CORRECT)
+    assert "beëindigd" in refusal(situation(S.INGETROKKEN), A.CORRECT)
+    assert "nog niet verzonden" in refusal(situation(S.BESLUIT_GENOMEN, council=True),
+                                           A.CORRECT)
+    resumed = Situation(state=S.MISLUKT, documents_made=True, sent_before=True,
+                        provider="signhost")
+    assert "mislukte stap" in refusal(resumed, A.CORRECT)
+    assert refusal(situation(S.DEELS_ONDERTEKEND, provider="manual"), A.CORRECT) is None

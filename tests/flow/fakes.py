@@ -188,6 +188,9 @@ class FakeSignhost(_Fake):
 
     def _delete(self, request):
         (tx_id,) = self._ids(request.url, r"/transaction/([^/]+)$")
+        failed = self._failure("cancel", {"Message": "Internal server error"})
+        if failed:
+            return failed
         tx = self.transactions.get(tx_id)
         if tx is None:
             return 404, {}, json.dumps({"Message": "Transaction not found"})
