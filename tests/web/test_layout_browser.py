@@ -74,7 +74,8 @@ def fill_every_page_kind(app) -> list[str]:
     return (["/", "/?q=utrecht&status=concept", "/gemeenten", "/organisaties",
              f"/organisaties/{organisation_id}", "/pakketten/nieuw", "/bulk", f"/bulk/{run_id}",
              "/uitgaande-mail", f"/uitgaande-mail/{mail_id}", "/sjablonen",
-             "/beheer/gebruikers", "/beheer/tokens", "/account/wachtwoord", "/zo-werkt-het"]
+             "/beheer/gebruikers", "/beheer/tokens", "/account/wachtwoord", "/zo-werkt-het",
+             f"/pakketten/{packages['verzonden']}/corrigeren"]
             + [f"/pakketten/{n}" for n in sorted(set(demo_packages))])
 
 
