@@ -179,3 +179,39 @@ def test_an_envelope_the_provider_no_longer_knows_is_taken_as_withdrawn(ctx, sig
     assert any("kende de envelop al niet meer" in line
                for line in timeline_messages(package_id))
     assert package(result.new.id).replaces_id == package_id
+
+
+def test_a_gemeente_keeps_its_raad_step_and_collegebesluit(ctx, signhost, monkeypatch):
+    """The raad was heard and the college decided on joining; a corrected request (another
+    signer) is sent without the raad step again, with the decision on the new version."""
+    from app.domain.council import CouncilReaction
+    from app.domain.organisations import OrgKind
+    from app.services.council import record_college_decision
+    from app.services.council import record_council_reaction
+    from app.services.council import record_sent_to_raad
+    from app.services.council import start_council_procedure
+    from app.services.documents import make_documents
+
+    use_fake_converter(monkeypatch)
+    burgemeester = Person("Sharon Dijksma", "burgemeester", "burgemeester@utrecht.example")
+    new = dataclasses.replace(new_package(kind=OrgKind.GEMEENTE, name="Utrecht"),
+                              signatory=burgemeester)
+    package_id = package_with_stub_pdfs(new)
+    make_documents(package_id, "medewerker")
+    today = dt.date.today()
+    start_council_procedure(package_id, "medewerker", today=today)
+    record_sent_to_raad(package_id, today, "medewerker", today=today)
+    record_council_reaction(package_id, CouncilReaction.GEEN, today, "", "medewerker",
+                            today=today)
+    record_college_decision(package_id, today, "B&W 2026/118", "medewerker", today=today)
+    assert send_package(package_id, "signhost", "medewerker").state == "verzonden"
+    drain_jobs()
+
+    corrected = dataclasses.replace(new, signatory=Person(
+        "Sharon Dijksma", "burgemeester", "s.dijksma@utrecht.example"))
+    result = correct_package(package_id, corrected, REASON, "medewerker")
+    drain_jobs()
+    version = package(result.new.id)
+    assert version.needs_council and version.college_decision_reference == "B&W 2026/118"
+    assert version.state == "verzonden" and signhost.created == 2
+    assert version.signers[0].email == "s.dijksma@utrecht.example"
