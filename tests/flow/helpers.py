@@ -130,3 +130,21 @@ def deliveries(provider: str) -> Counter:
 
 def signed_path(document) -> bytes:
     return runtime().store.get(document.signed_key)
+
+
+def through_the_raad(package_id: int, actor: str = "medewerker") -> None:
+    """Make the documents (the raad step mails the DOCX files too) and take a gemeente's
+    package through the raad step, all today, to the collegebesluit "B&W 2026/118"."""
+    from app.domain.council import CouncilReaction
+    from app.services.council import record_college_decision
+    from app.services.council import record_council_reaction
+    from app.services.council import record_sent_to_raad
+    from app.services.council import start_council_procedure
+    from app.services.documents import make_documents
+
+    make_documents(package_id, actor)
+    today = dt.date.today()
+    start_council_procedure(package_id, actor, today=today)
+    record_sent_to_raad(package_id, today, actor, today=today)
+    record_council_reaction(package_id, CouncilReaction.GEEN, today, "", actor, today=today)
+    record_college_decision(package_id, today, "B&W 2026/118", actor, today=today)

@@ -31,6 +31,7 @@ from .helpers import drain_jobs
 from .helpers import new_package
 from .helpers import package
 from .helpers import package_with_stub_pdfs
+from .helpers import through_the_raad
 from .helpers import timeline_messages
 
 REASON = "De burgemeester tekent niet zelf; de wethouder is gemachtigd."
@@ -184,26 +185,14 @@ def test_an_envelope_the_provider_no_longer_knows_is_taken_as_withdrawn(ctx, sig
 def test_a_gemeente_keeps_its_raad_step_and_collegebesluit(ctx, signhost, monkeypatch):
     """The raad was heard and the college decided on joining; a corrected request (another
     signer) is sent without the raad step again, with the decision on the new version."""
-    from app.domain.council import CouncilReaction
     from app.domain.organisations import OrgKind
-    from app.services.council import record_college_decision
-    from app.services.council import record_council_reaction
-    from app.services.council import record_sent_to_raad
-    from app.services.council import start_council_procedure
-    from app.services.documents import make_documents
 
     use_fake_converter(monkeypatch)
     burgemeester = Person("Sharon Dijksma", "burgemeester", "burgemeester@utrecht.example")
     new = dataclasses.replace(new_package(kind=OrgKind.GEMEENTE, name="Utrecht"),
                               signatory=burgemeester)
     package_id = package_with_stub_pdfs(new)
-    make_documents(package_id, "medewerker")
-    today = dt.date.today()
-    start_council_procedure(package_id, "medewerker", today=today)
-    record_sent_to_raad(package_id, today, "medewerker", today=today)
-    record_council_reaction(package_id, CouncilReaction.GEEN, today, "", "medewerker",
-                            today=today)
-    record_college_decision(package_id, today, "B&W 2026/118", "medewerker", today=today)
+    through_the_raad(package_id)
     assert send_package(package_id, "signhost", "medewerker").state == "verzonden"
     drain_jobs()
 

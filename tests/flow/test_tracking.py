@@ -12,13 +12,7 @@ import sqlalchemy as sa
 from app import create_app
 from app.domain.organisations import OrgKind
 from app.extensions import db
-from app.domain.council import CouncilReaction
 from app.domain.organisations import Person
-from app.services.council import record_college_decision
-from app.services.council import record_council_reaction
-from app.services.council import record_sent_to_raad
-from app.services.documents import make_documents
-from app.services.council import start_council_procedure
 from app.services.errors import ServiceError
 from app.services.providers import available_providers
 from app.services.providers import provider
@@ -34,6 +28,7 @@ from .helpers import drain_jobs
 from .helpers import new_package
 from .helpers import package
 from .helpers import package_with_stub_pdfs
+from .helpers import through_the_raad
 from .helpers import transitions
 
 
@@ -85,13 +80,7 @@ def test_a_gemeente_package_waits_for_the_college_decision(ctx, signhost):
     with pytest.raises(ServiceError, match="artikel 160 Gemeentewet"):
         send_package(package_id, "signhost", "medewerker")
     assert signhost.calls["create"] == 0
-    make_documents(package_id, "medewerker")  # the raad step mails the DOCX files too
-    today = dt.date.today()
-    start_council_procedure(package_id, "medewerker", today=today)
-    record_sent_to_raad(package_id, today, "medewerker", today=today)
-    record_council_reaction(package_id, CouncilReaction.GEEN, today, "", "medewerker",
-                            today=today)
-    record_college_decision(package_id, today, "B&W 2026/118", "medewerker", today=today)
+    through_the_raad(package_id)
     assert send_package(package_id, "signhost", "medewerker").state == "verzonden"
     assert transitions(package_id) == ["klaar", "wacht_op_raad", "besluit_genomen",
                                        "verzonden"]
