@@ -176,6 +176,22 @@ class DecisionRequest(Strict):
     reference: str = Field(min_length=1, examples=["B&W 2027/0815"])
 
 
+class PackageCorrection(PackageEdit):
+    """Een correctie van een verzonden pakket: de reden (de organisatie leest die in de
+    e-mail) en de velden die veranderen, zoals bij het wijzigen; wat ontbreekt, blijft zoals
+    het is."""
+
+    reason: str = Field(description="Waarom het pakket wordt gecorrigeerd.",
+                        examples=["Verkeerde ondertekenaar"])
+
+
+class FoundEnvelope(Strict):
+    """Na een verzending met een onduidelijke uitkomst: het id van de envelop die bij de
+    ondertekendienst is gevonden."""
+
+    envelope_id: str = Field(examples=["7d1c7a51-0000-4000-8000-00000000beef"])
+
+
 class OrganisationSignedRequest(Strict):
     signed_on: InputDate | None = Field(None, description="De datum op het papier (standaard "
                                                           "vandaag).")
@@ -550,3 +566,11 @@ class OpenApiDocument(BaseModel):
     """Het OpenAPI-document (3.1)."""
 
     model_config = ConfigDict(extra="allow")
+
+
+class FoundEnvelopeResult(Strict):
+    outcome: Literal["hervat", "geannuleerd"] = Field(
+        description="`hervat`: de envelop hoort nu bij het pakket en wordt bij opnieuw "
+                    "verzenden hervat; `geannuleerd`: hij was ongebruikt en is bij de "
+                    "ondertekendienst geannuleerd.")
+    package: Package

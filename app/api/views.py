@@ -210,6 +210,25 @@ def _flatten_package_body(body: dict, model: type[schemas.PackageEdit] = schemas
     return flat
 
 
+def package_with_changes(package: Package, body: dict):
+    """The NewPackage of `package` with the changes in `body` (the fields of PackageEdit; a
+    field left out stays as it is, `solutions` replaces them all); Problem (422) for a change
+    of the organisation or a wrong field."""
+    from app.services.editing import fields_of
+
+    fixed = sorted(set(body) & set(ORGANISATION_FIELDS))
+    if fixed:
+        raise Problem("ongeldige-invoer", "De organisatie van een pakket kan niet worden "
+                      "gewijzigd.", errors={name: "De organisatie van een pakket kan niet "
+                                            "worden gewijzigd." for name in fixed})
+    given = _flatten_package_body(body, schemas.PackageEdit)
+    flat = fields_of(package)
+    if "solutions" in body:
+        flat = {k: v for k, v in flat.items() if not k.startswith("solutions-")}
+    flat.update(given)
+    return _parse_package(flat)
+
+
 def _parse_package(flat: dict[str, str]):
     """The checked NewPackage from flat fields; Problem (422) naming every wrong field."""
     from app.domain.municipalities import load_municipalities
@@ -384,21 +403,8 @@ def edit_package(package_id: int):
     the organisation; a field left out stays as it is, `solutions` replaces them all."""
     from app.domain.rules import RuleError
     from app.services.editing import edit_package as edit
-    from app.services.editing import fields_of
 
-    body = json_body()
-    package = _package_or_404(package_id)
-    fixed = sorted(set(body) & set(ORGANISATION_FIELDS))
-    if fixed:
-        raise Problem("ongeldige-invoer", "De organisatie van een pakket kan niet worden "
-                      "gewijzigd.", errors={name: "De organisatie van een pakket kan niet "
-                                            "worden gewijzigd." for name in fixed})
-    given = _flatten_package_body(body, schemas.PackageEdit)
-    flat = fields_of(package)
-    if "solutions" in body:
-        flat = {k: v for k, v in flat.items() if not k.startswith("solutions-")}
-    flat.update(given)
-    new = _parse_package(flat)
+    new = package_with_changes(_package_or_404(package_id), json_body())
     try:
         result = _call(lambda: edit(package_id, new, _actor()))
     except RuleError as exc:
