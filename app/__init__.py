@@ -7,6 +7,7 @@ Nothing is created at import time.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 from flask import Flask
@@ -114,7 +115,10 @@ def _configure_extensions(app: Flask, settings: Settings, reference) -> None:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_count,
                                 x_proto=settings.proxy_count, x_host=0)
-    app.extensions["tekenklaar"] = Runtime(settings, reference, make_store(settings))
+    # Prices come from the fee schedules in the database (app/services/fee_schedules.py);
+    # fees.toml is only their seed, so the shared reference data carries no fee years.
+    app.extensions["tekenklaar"] = Runtime(settings, replace(reference, fee_years={}),
+                                           make_store(settings))
 
     from app.store.database import configure_database
 

@@ -171,8 +171,28 @@ def new_postgres_database(admin, label: str):
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
 
 
+def restore_seed(connection) -> None:
+    """Put back the rows the migrations seed (the first fee schedules with their ALV decisions,
+    from config/data/fees.toml) in a database whose tables a test emptied."""
+    from app.domain.reference import load_reference
+    from app.store.seed import seed_fee_schedules
+    from config.settings import PROJECT_ROOT
+
+    global _SEED
+    if _SEED is None:  # the tests' apps read the default data folder
+        _SEED = load_reference(PROJECT_ROOT / "config" / "data").fee_seed
+    seed_fee_schedules(connection, _SEED)
+
+
+_SEED = None
+
+
 class PostgresDatabase:
-    """This worker's migrated PostgreSQL database, emptied quickly between tests."""
+    """This worker's migrated PostgreSQL database, emptied quickly between tests.
+
+    Emptied means as the migrations left it: the rows they seed (the first fee schedules with
+    their ALV decisions, from fees.toml) are put back, as a copy of the SQLite template has them.
+    """
 
     def __init__(self, url: str):
         self.url = url
@@ -198,6 +218,8 @@ class PostgresDatabase:
             conn.commit()
         finally:
             conn.close()
+        with self.engine.begin() as connection:
+            restore_seed(connection)
 
     def close(self) -> None:
         self.engine.dispose()

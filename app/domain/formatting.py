@@ -25,15 +25,21 @@ def format_money(amount: Decimal) -> str:
 
     A normal space follows the sign, so the text is the same in Word, PDF and HTML.
     """
+    number = format_amount(amount)
+    if number.startswith("-"):
+        return f"-€ {number[1:]}"
+    return f"€ {number}"
+
+
+def format_amount(amount: Decimal) -> str:
+    """An amount without the euro sign, as a form shows it to be typed again: `1.234,56`."""
     if not isinstance(amount, Decimal):
         raise TypeError("money must be a Decimal")
     # Round half-up to cents like the fees do (Babel would round half-even), and never show
-    # "-€ 0,00" for an amount that rounds to zero.
+    # "-0,00" for an amount that rounds to zero.
     cents = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     number = _babel_decimal(abs(cents), format="#,##0.00", locale=LOCALE)
-    if cents < 0:
-        return f"-€ {number}"
-    return f"€ {number}"
+    return f"-{number}" if cents < 0 else number
 
 
 def format_date(day: dt.date) -> str:

@@ -12,6 +12,7 @@ import enum
 import re
 import tomllib
 from dataclasses import dataclass
+from dataclasses import field
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
@@ -79,9 +80,34 @@ class SolutionFees(_Strict):
 
 
 class FeeYear(_Strict):
-    alv_decision: Text
+    alv_decision: Text  # as contracts name it: "ALV-besluit 2025-07 van 20 november 2025"
     surcharge: Surcharge
     solutions: dict[str, SolutionFees]
+
+
+class SeedDecision(_Strict):
+    """The ALV decision behind a year of the seed schedule (fees.toml), and its meeting."""
+
+    number: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z][0-9A-Za-z./-]{0,39}$")]
+    date: dt.date
+    meeting_place: Text  # a place, or "online"
+    subject: Text
+    text: Text
+
+
+class SeedFeeYear(_Strict):
+    """One year of fees.toml: the first schedules of a new installation."""
+
+    alv_decision: SeedDecision
+    surcharge: Surcharge
+    solutions: dict[str, SolutionFees]
+
+    def fee_year(self) -> FeeYear:
+        from app.domain.alv import decision_label
+
+        return FeeYear(alv_decision=decision_label(self.alv_decision.number,
+                                                   self.alv_decision.date),
+                       surcharge=self.surcharge, solutions=self.solutions)
 
 
 class BoardMember(_Strict):
@@ -165,20 +191,33 @@ class _CatalogueFile(_Strict):
 
 
 class _FeesFile(_Strict):
-    years: dict[int, FeeYear]
+    years: dict[int, SeedFeeYear]
 
 
 @dataclass(frozen=True)
 class ReferenceData:
-    """Everything the rules and the documents need from config/."""
+    """Everything the rules and the documents need from config/.
+
+    `fee_years` are the fee schedules the rules price with. As loaded here they are the seed
+    of fees.toml (also kept whole in `fee_seed`); the running service prices with the
+    schedules in its database instead (app/services/fee_schedules.py).
+    """
 
     solutions: dict[str, Solution]
     fee_years: dict[int, FeeYear]
     association: Association
+    fee_seed: dict[int, SeedFeeYear] = field(default_factory=dict)
 
     def solution(self, code: str) -> Solution:
         """Return the solution with this code; raise KeyError for an unknown one."""
         return self.solutions[code]
+
+    def with_seed_fees(self) -> ReferenceData:
+        """These data priced with the seed schedules of fees.toml (template samples)."""
+        from dataclasses import replace
+
+        return replace(self, fee_years={year: seed.fee_year()
+                                        for year, seed in self.fee_seed.items()})
 
 
 def load_reference(folder: Path) -> ReferenceData:
@@ -207,7 +246,17 @@ def load_reference(folder: Path) -> ReferenceData:
                     f"{FEES_FILE}: years.{year}.solutions.{code}: onbekende oplossing "
                     f"(bekend zijn: {', '.join(sorted(catalogue.solutions))})"
                 )
-    return ReferenceData(catalogue.solutions, fees.years, association)
+        for code in catalogue.solutions:
+            if code not in fee_year.solutions:
+                raise ReferenceDataError(
+                    f"{FEES_FILE}: years.{year}.solutions: het tarief van {code} ontbreekt "
+                    "(elke oplossing heeft elk jaar een tarief)")
+    years = sorted(fees.years)
+    if years and years != list(range(years[0], years[-1] + 1)):
+        raise ReferenceDataError(f"{FEES_FILE}: years: de jaren lopen niet aaneen "
+                                 f"({', '.join(map(str, years))})")
+    fee_years = {year: seed.fee_year() for year, seed in fees.years.items()}
+    return ReferenceData(catalogue.solutions, fee_years, association, fees.years)
 
 
 def _read(path: Path) -> dict:

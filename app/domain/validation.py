@@ -232,3 +232,34 @@ def clean_date(value: str | None, field: str = "date", label: str = "Datum"):
     except ValueError:
         raise InputError(field, label, "dit is geen geldige datum; gebruik dd-mm-jjjj, "
                          "bijvoorbeeld 01-01-2027, of 1 januari 2027.") from None
+
+
+AMOUNT_EXAMPLE = "bijvoorbeeld 1.250,00"
+MAX_AMOUNT = 10 ** 9
+
+
+def clean_amount(value: str | None, field: str, label: str, *, example: str = AMOUNT_EXAMPLE):
+    """An amount typed the Dutch way (`1.250,00`, `1250,5`, `€ 695`): a Decimal of 0 or more
+    with at most two decimals. Raise InputError."""
+    from decimal import Decimal
+
+    from babel.numbers import NumberFormatError
+    from babel.numbers import parse_decimal
+
+    text = "".join((value or "").replace("€", " ").split())
+    if not text:
+        raise InputError(field, label, f"vul een bedrag in, {example}.")
+    try:
+        if not re.fullmatch(r"-?[0-9.,]+", text):
+            raise NumberFormatError(text)
+        amount = parse_decimal(text, locale="nl_NL", strict=True)
+    except NumberFormatError:
+        raise InputError(field, label, f"'{text[:40]}' is geen bedrag; schrijf het met een "
+                                       f"komma voor de centen, {example}.") from None
+    if amount < 0:
+        raise InputError(field, label, "moet 0 of meer zijn.")
+    if amount >= MAX_AMOUNT:
+        raise InputError(field, label, "moet kleiner zijn dan 1.000.000.000,00.")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise InputError(field, label, "gebruik hoogstens twee cijfers achter de komma.")
+    return amount.quantize(Decimal("0.01"))

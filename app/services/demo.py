@@ -101,7 +101,9 @@ def _demo_packages(today: dt.date) -> int:
     from app.services import timeline
 
     # the first of January of the latest year with a fee schedule, but not in the past
-    latest = max(runtime().reference.fee_years)
+    from app.services.fee_schedules import fee_years
+
+    latest = max(fee_years())
     start = dt.date(latest, 1, 1) if latest > today.year else today
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     made = 0

@@ -25,9 +25,9 @@ from app.domain.rules import SolutionRequest
 from app.domain.rules import plan_package
 from app.domain.states import PackageState
 from app.extensions import db
-from app.runtime import runtime
 from app.services import timeline
 from app.services.intake import NewPackage
+from app.services.fee_schedules import priced_reference
 from app.services.lifecycle import require
 from app.services.packages import get_package
 from app.services.packages import on_file_for
@@ -102,7 +102,7 @@ def edit_package(package_id: int, new: NewPackage, actor: str,
 
     package = get_package(package_id)
     require(package, Action.EDIT)
-    reference = runtime().reference
+    reference = priced_reference()
     organisation = package.organisation
     kind = OrgKind(organisation.kind)
     capacity = signatory_capacity_for(new, kind)  # RuleError

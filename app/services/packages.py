@@ -26,6 +26,7 @@ from app.extensions import db
 from app.runtime import runtime
 from app.services import timeline
 from app.services.errors import NotFound
+from app.services.fee_schedules import priced_reference
 from app.services.intake import BREACH_LABELS
 from app.services.intake import FG_LABELS
 from app.services.intake import IntakeError
@@ -191,7 +192,7 @@ def _plan(new: NewPackage, organisation: Organisation | None) -> PackagePlan:
     if new.replaces is not None:
         _check_replaceable(new.replaces, organisation)
     on_file = organisation_on_file(organisation, leave_out=new.replaces)
-    plan = plan_package(_request(new, kind), on_file, runtime().reference,
+    plan = plan_package(_request(new, kind), on_file, priced_reference(),
                         today=dt.date.today())
     if DocumentKind.VERWERKERSOVEREENKOMST in plan.kinds:
         _check_privacy_contacts(new, organisation)
@@ -409,7 +410,7 @@ def plan_of(package: Package) -> PackagePlan:
         for s in package.solutions if s.contracted
     )
     starts = [(s.solution_code, s.start_date) for s in package.solutions if s.contracted]
-    years = tuple(charges_by_year(runtime().reference, starts, fees))
+    years = tuple(charges_by_year(priced_reference(), starts, fees))
     return PackagePlan(documents, skipped, fees, tuple(package.warnings), package.needs_council,
                        years)
 

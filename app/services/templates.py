@@ -151,7 +151,7 @@ def samples():
     """The sample packages templates are checked against (app.documents.samples)."""
     from app.documents.samples import sample_packages
 
-    return sample_packages(runtime().reference, dt.date.today())
+    return sample_packages(runtime().reference.with_seed_fees(), dt.date.today())
 
 
 def check(kind: DocumentKind, data: bytes | None = None, name: str | None = None) -> Report:

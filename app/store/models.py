@@ -584,3 +584,81 @@ class BulkItem(db.Model):
     error: Mapped[str | None] = mapped_column(sa.Text)
 
     bulk: Mapped[BulkRun] = relationship(back_populates="items")
+
+
+# --- the general assembly (ALV) and the fee schedules it sets ------------------------------------
+
+class AlvMeeting(db.Model):
+    """A meeting of the Algemene Ledenvergadering: when, and where (a place, online, or both)."""
+
+    __tablename__ = "alv_meeting"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    held_on: Mapped[dt.date] = mapped_column(index=True)
+    place: Mapped[str | None] = mapped_column(sa.String(200))
+    online: Mapped[bool] = mapped_column(default=False)
+    created_by: Mapped[str] = mapped_column(sa.String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    decisions: Mapped[list[AlvDecision]] = relationship(
+        back_populates="meeting", order_by="AlvDecision.number")
+
+    @property
+    def where(self) -> str:
+        if self.place and self.online:
+            return f"{self.place} en online"
+        return self.place or "online"
+
+
+class AlvDecision(db.Model):
+    """A decision of the ALV: its number (unique), date, subject and text."""
+
+    __tablename__ = "alv_decision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("alv_meeting.id"), index=True)
+    number: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    decided_on: Mapped[dt.date]
+    subject: Mapped[str] = mapped_column(sa.String(200))
+    text: Mapped[str] = mapped_column(sa.Text)
+    created_by: Mapped[str] = mapped_column(sa.String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    meeting: Mapped[AlvMeeting] = relationship(back_populates="decisions")
+    fee_schedules: Mapped[list[FeeSchedule]] = relationship(
+        back_populates="decision", order_by="FeeSchedule.year")
+
+
+class FeeSchedule(db.Model):
+    """The fees of one calendar year as an ALV decision set them: the surcharge for office
+    costs/general services and, in `lines`, every solution's licence and management fee."""
+
+    __tablename__ = "fee_schedule"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(unique=True)
+    decision_id: Mapped[int] = mapped_column(sa.ForeignKey("alv_decision.id"), index=True)
+    surcharge_kind: Mapped[str] = mapped_column(sa.String(20))  # SurchargeKind
+    surcharge_value: Mapped[Decimal] = mapped_column(Money)
+    created_by: Mapped[str] = mapped_column(sa.String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    decision: Mapped[AlvDecision] = relationship(back_populates="fee_schedules")
+    lines: Mapped[list[FeeScheduleLine]] = relationship(
+        back_populates="schedule", order_by="FeeScheduleLine.id", cascade="all, delete-orphan")
+
+
+class FeeScheduleLine(db.Model):
+    """One solution's licence and management fee in a year's schedule."""
+
+    __tablename__ = "fee_schedule_line"
+    __table_args__ = (sa.UniqueConstraint("schedule_id", "solution_code",
+                                          name="uq_fee_schedule_line_solution"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    schedule_id: Mapped[int] = mapped_column(sa.ForeignKey("fee_schedule.id"), index=True)
+    solution_code: Mapped[str] = mapped_column(sa.String(60))
+    licence: Mapped[Decimal] = mapped_column(Money)
+    management: Mapped[Decimal] = mapped_column(Money)
+
+    schedule: Mapped[FeeSchedule] = relationship(back_populates="lines")

@@ -29,6 +29,7 @@ from app.extensions import db
 from app.runtime import runtime
 from app.services.errors import NotFound
 from app.services.errors import ServiceError
+from app.services.fee_schedules import priced_reference
 from app.services.intake import IntakeError
 from app.web import forms
 from app.web.views import bp
@@ -105,7 +106,7 @@ def _check_offer(form) -> None:
 
     offer = PackageRequest(OrgKind.GEMEENTE, form.involvement, form.solutions, True)
     try:
-        plan_package(offer, OnFile(), runtime().reference)
+        plan_package(offer, OnFile(), priced_reference())
     except RuleError as exc:
         field = forms.solution_row_field(exc.field, forms.form_values(request.form),
                                          set(runtime().reference.solutions))

@@ -200,9 +200,8 @@ def bulk_preview(organisation_ids: list[int], request: PackageRequest) -> list[P
     from app.domain.organisations import OrgKind
     from app.domain.rules import RuleError
     from app.domain.rules import plan_package
-    from app.runtime import runtime
-    from app.domain.rules import DocumentKind
     from app.services.bulk import no_people_message
+    from app.services.fee_schedules import priced_reference
     from app.domain.rules import DocumentKind
     from app.services.packages import missing_privacy_contacts
     from app.services.packages import on_file_for  # noqa: F401
@@ -216,7 +215,7 @@ def bulk_preview(organisation_ids: list[int], request: PackageRequest) -> list[P
     with_people = set(db.session.scalars(
         sa.select(Package.organisation_id).where(Package.organisation_id.in_(organisation_ids))
         .distinct()))
-    reference = runtime().reference
+    reference = priced_reference()
     rows = []
     for organisation in organisations:
         if organisation.id not in with_people:

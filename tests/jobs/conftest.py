@@ -14,6 +14,7 @@ import pytest
 
 from tests.conftest import IN_CI
 from tests.conftest import WORKER
+from tests.conftest import restore_seed
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_SERVER = os.environ.get("TEKENKLAAR_TEST_REDIS", "redis://127.0.0.1:6379/0")
@@ -150,4 +151,5 @@ def empty_app(settings: dict):
         tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
         with db.engine.begin() as conn:
             conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            restore_seed(conn)
     return app

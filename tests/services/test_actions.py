@@ -30,6 +30,7 @@ from app.store.models import BulkRun
 from app.store.models import JobRun
 from app.store.models import Package
 from tests.conftest import base_settings
+from tests.conftest import restore_seed
 from tests.jobs.conftest import redis_url  # noqa: F401  (fixture)
 from tests.mail.factories import new_package
 from tests.web.support import use_fake_converter
@@ -231,6 +232,7 @@ def _empty(app):
     tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
     with db.engine.begin() as conn:
         conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        restore_seed(conn)
 
 
 @pytest.mark.redis
