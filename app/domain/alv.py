@@ -65,9 +65,11 @@ def parse_meeting(form: dict[str, str]) -> MeetingInput:
     return MeetingInput(held_on, place, online)
 
 
-def parse_decision(form: dict[str, str], meeting_held_on: dt.date) -> DecisionInput:
+def parse_decision(form: dict[str, str], meeting_held_on: dt.date,
+                   today: dt.date) -> DecisionInput:
     """Check a decision as typed (`number`, `decided_on`, `subject`, `text`) for a meeting
-    held on `meeting_held_on`; an empty date is the meeting's. Raise InputError."""
+    held on `meeting_held_on`; an empty date is the meeting's. A decision is recorded once it
+    is taken: not dated after `today`. Raise InputError."""
     number = " ".join((form.get("number") or "").split())
     if not number:
         raise InputError("number", "Besluitnummer", "vul het nummer in, bijvoorbeeld 2026-09.")
@@ -82,6 +84,10 @@ def parse_decision(form: dict[str, str], meeting_held_on: dt.date) -> DecisionIn
     if decided_on < meeting_held_on:
         raise InputError("decided_on", "Datum van het besluit",
                          f"kan niet vóór de vergadering liggen ({format_date(meeting_held_on)}).")
+    if decided_on > today:
+        raise InputError("decided_on", "Datum van het besluit",
+                         f"ligt na vandaag ({format_date(decided_on)}); leg een besluit vast "
+                         "nadat de ALV het heeft genomen.")
     subject = clean_text(form.get("subject"), "subject", "Onderwerp", max_length=MAX_SUBJECT)
     text = _long_text(form.get("text"))
     return DecisionInput(number, decided_on, subject, text)

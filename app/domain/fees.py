@@ -70,10 +70,11 @@ def fee_in_year(reference: ReferenceData, solution_code: str, year: int) -> Fee:
     """
     fee_year = reference.fee_years.get(year)
     if fee_year is None:
-        known = ", ".join(str(y) for y in sorted(reference.fee_years))
+        known = ", ".join(str(y) for y in sorted(reference.fee_years)) or "nog geen enkel jaar"
         raise FeeError(
             f"Voor {year} is nog geen tarief vastgesteld (wel voor: {known}). "
-            "Kies een ingangsdatum in een jaar met een tarief."
+            "Kies een ingangsdatum in een jaar met een tarief; het tariefschema van een nieuw "
+            "jaar voert een beheerder in bij het ALV-besluit (ALV en tarieven)."
         )
     line = fee_year.solutions.get(solution_code)
     if line is None:

@@ -8,6 +8,8 @@ that need an ALV decision (a verbeterwens' "ALV-besluit" step).
 
 from __future__ import annotations
 
+import datetime as dt
+
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
@@ -66,10 +68,11 @@ def add_meeting(form: dict[str, str], actor: str) -> AlvMeeting:
     return meeting
 
 
-def add_decision(meeting: AlvMeeting, form: dict[str, str], actor: str) -> AlvDecision:
+def add_decision(meeting: AlvMeeting, form: dict[str, str], actor: str,
+                 today: dt.date | None = None) -> AlvDecision:
     """Record a decision of `meeting` as typed; raise InputError for a wrong field or a number
     already taken (nothing saved)."""
-    checked = parse_decision(form, meeting.held_on)
+    checked = parse_decision(form, meeting.held_on, today or dt.date.today())
     taken = db.session.scalar(sa.select(AlvDecision).where(AlvDecision.number == checked.number))
     if taken is not None:
         raise InputError("number", "Besluitnummer",

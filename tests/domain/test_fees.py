@@ -164,7 +164,8 @@ def test_no_schedule_for_the_year(year, reference):
         fee_for(reference, "wijkteamdossier", dt.date(year, 6, 1))
     assert str(caught.value) == (
         f"Voor {year} is nog geen tarief vastgesteld (wel voor: 2026, 2027). "
-        "Kies een ingangsdatum in een jaar met een tarief."
+        "Kies een ingangsdatum in een jaar met een tarief; het tariefschema van een nieuw "
+        "jaar voert een beheerder in bij het ALV-besluit (ALV en tarieven)."
     )
 
 
