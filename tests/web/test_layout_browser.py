@@ -75,7 +75,9 @@ def fill_every_page_kind(app) -> list[str]:
              f"/organisaties/{organisation_id}", "/pakketten/nieuw", "/bulk", f"/bulk/{run_id}",
              "/uitgaande-mail", f"/uitgaande-mail/{mail_id}", "/sjablonen",
              "/beheer/gebruikers", "/beheer/tokens", "/account/wachtwoord", "/zo-werkt-het",
-             f"/pakketten/{packages['verzonden']}/corrigeren"]
+             f"/pakketten/{packages['verzonden']}/corrigeren",
+             "/beheer/alv", "/beheer/alv/vergaderingen/1", "/beheer/alv/besluiten/1",
+             "/beheer/tarieven/nieuw", "/beheer/tarieven/2026"]
             + [f"/pakketten/{n}" for n in sorted(set(demo_packages))])
 
 
