@@ -39,18 +39,19 @@ def list_decisions() -> list[AlvDecision]:
 
 def get_meeting(meeting_id: int) -> AlvMeeting:
     """The meeting; raise NotFound."""
-    meeting = db.session.get(AlvMeeting, meeting_id)
-    if meeting is None:
-        raise NotFound("Deze vergadering bestaat niet.")
-    return meeting
+    return _get(AlvMeeting, meeting_id, "Deze vergadering bestaat niet.")
 
 
 def get_decision(decision_id: int) -> AlvDecision:
     """The decision; raise NotFound."""
-    decision = db.session.get(AlvDecision, decision_id)
-    if decision is None:
-        raise NotFound("Dit ALV-besluit bestaat niet.")
-    return decision
+    return _get(AlvDecision, decision_id, "Dit ALV-besluit bestaat niet.")
+
+
+def _get(model, row_id: int, missing: str):
+    row = db.session.get(model, row_id)
+    if row is None:
+        raise NotFound(missing)
+    return row
 
 
 def label(decision: AlvDecision) -> str:

@@ -102,7 +102,8 @@ def enter_schedule(form: dict[str, str], actor: str,
         raise ScheduleError(errors | exc.errors) from None
     if errors:
         raise ScheduleError(errors)
-    # one writer at a time decides the next year: the row of the latest schedule is locked
+    # one writer at a time decides the next year (PostgreSQL locks the schedule rows; the
+    # unique year catches an insert that races past)
     existing = {year for year in db.session.scalars(
         sa.select(FeeSchedule.year).with_for_update())}
     check_year(checked.year, existing, today)

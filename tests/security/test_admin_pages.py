@@ -14,6 +14,7 @@ from app.store.models import ApiToken
 from app.store.models import User
 from tests.web.support import STAFF_EMAIL
 from tests.web.support import STAFF_PASSWORD
+from tests.web.support import beheerder_client
 from tests.web.support import post
 from tests.web.support import sign_in
 from tests.web.support import text
@@ -24,13 +25,7 @@ ADMIN_PASSWORD = "beheer zin met vier woorden"
 
 @pytest.fixture
 def admin(app):
-    from app.services.accounts import create_user
-
-    with app.app_context():
-        create_user(ADMIN_EMAIL, "Bea Beheer", ADMIN_PASSWORD, role="beheerder")
-    client = app.test_client()
-    assert sign_in(client, ADMIN_EMAIL, ADMIN_PASSWORD).status_code == 302
-    return client
+    return beheerder_client(app, ADMIN_EMAIL, ADMIN_PASSWORD)
 
 
 def _user(app, email):

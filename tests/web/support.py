@@ -71,6 +71,17 @@ def make_user(app, email=STAFF_EMAIL, password=STAFF_PASSWORD, name=STAFF_NAME):
         create_user(email, name, password)
 
 
+def beheerder_client(app, email="beheer@nvsi.nl", password="beheer zin met vier woorden"):
+    """A test client signed in as a new beheerder."""
+    from app.services.accounts import create_user
+
+    with app.app_context():
+        create_user(email, "Bea Beheer", password, role="beheerder")
+    client = app.test_client()
+    assert sign_in(client, email, password).status_code == 302
+    return client
+
+
 def csrf_token(client, path="/inloggen") -> str:
     return TOKEN.search(client.get(path).get_data(as_text=True))[1]
 

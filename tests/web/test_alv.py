@@ -19,6 +19,7 @@ from app.store.models import Package
 from tests.documents.builders import docx_text
 from tests.documents.builders import normalise
 from tests.web.support import GEMEENTE_LID
+from tests.web.support import beheerder_client
 from tests.web.support import count
 from tests.web.support import error_for
 from tests.web.support import make_user
@@ -28,9 +29,6 @@ from tests.web.support import text
 from tests.web.support import use_fake_converter
 from tests.web.support import value_of
 
-ADMIN_EMAIL = "beheer@nvsi.nl"
-ADMIN_PASSWORD = "beheer zin met vier woorden"
-SOLUTIONS = ("wijkteamdossier", "schuldenradar", "participatiematch", "mantelzorgwaardering")
 # the seed (config/data/fees.toml, migration 0009_alv) has 2026 and 2027; the next year is 2028
 NEXT = 2028
 FEES_NEXT = {
@@ -44,13 +42,7 @@ MEETING_DAY = dt.date.today() - dt.timedelta(days=3)
 
 @pytest.fixture
 def admin(app):
-    from app.services.accounts import create_user
-
-    with app.app_context():
-        create_user(ADMIN_EMAIL, "Bea Beheer", ADMIN_PASSWORD, role="beheerder")
-    client = app.test_client()
-    assert sign_in(client, ADMIN_EMAIL, ADMIN_PASSWORD).status_code == 302
-    return client
+    return beheerder_client(app)
 
 
 def schedule_form(decision: int, **changes) -> dict[str, str]:

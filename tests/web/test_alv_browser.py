@@ -10,6 +10,7 @@ import datetime as dt
 import pytest
 
 from tests.web.test_browser import check_accessible
+from tests.web.test_layout_browser import sign_in_as
 
 pytestmark = pytest.mark.browser
 
@@ -33,11 +34,7 @@ def test_a_beheerder_enters_next_years_fee_schedule(browser, live_server, live_a
     page = context.new_page()
     page.set_default_timeout(30_000)
     try:
-        page.goto("/inloggen")
-        page.get_by_label("E-mailadres").fill(EMAIL)
-        page.get_by_label("Wachtwoord").fill(PASSWORD)
-        page.get_by_role("button", name="Inloggen").click()
-        page.get_by_role("heading", level=1, name="Overzicht").wait_for()
+        sign_in_as(page, EMAIL, PASSWORD)
         page.get_by_role("link", name="ALV en tarieven").click()
         page.get_by_role("heading", level=1, name="ALV en tarieven").wait_for()
         check_page(page, width, "ALV en tarieven")
