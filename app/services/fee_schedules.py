@@ -6,7 +6,7 @@ decision; what the rules price packages with.
 invoice table is priced from it, so a schedule entered today prices tomorrow's packages with
 no deploy. A package uses the schedule of its start date's year and keeps the fees (with the
 decision's name) it was made with. `config/data/fees.toml` is only the seed of a new
-installation (migration 0009_alv).
+installation (migration 0010_alv).
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 `seed_fee_schedules(connection, fee_seed)` writes each year of the seed (as checked by
 app.domain.reference) as an ALV meeting, its decision, the year's fee schedule and its lines.
-Migration 0009_alv calls it once; after that the schedules are the database's. It uses table
-definitions of its own, as they were made by 0009_alv, so later model changes cannot change
+Migration 0010_alv calls it once; after that the schedules are the database's. It uses table
+definitions of its own, as they were made by 0010_alv, so later model changes cannot change
 what that migration wrote.
 """
 

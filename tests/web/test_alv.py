@@ -29,7 +29,7 @@ from tests.web.support import text
 from tests.web.support import use_fake_converter
 from tests.web.support import value_of
 
-# the seed (config/data/fees.toml, migration 0009_alv) has 2026 and 2027; the next year is 2028
+# the seed (config/data/fees.toml, migration 0010_alv) has 2026 and 2027; the next year is 2028
 NEXT = 2028
 FEES_NEXT = {
     "wijkteamdossier": ("8.000,00", "2.500,00"),

@@ -9,16 +9,16 @@ the years of fees.toml as its first schedules, each with its decision and meetin
 only here: from then on the schedules live in the database and fees.toml is not read for
 prices. `flask db upgrade --sql` writes the tables without the seed rows.
 
-Revision ID: 0009_alv
-Revises: 0008_lifecycle
+Revision ID: 0010_alv
+Revises: correction
 """
 from alembic import context
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0009_alv'
-down_revision = '0008_lifecycle'
+revision = '0010_alv'
+down_revision = 'correction'
 branch_labels = None
 depends_on = None
 
