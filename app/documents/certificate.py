@@ -42,7 +42,7 @@ def certificate_context(association_name: str, reference_number: str, organisati
                         signers: list[CertifiedSigner], evidence: list[str]) -> dict:
     """The template context of a completion certificate (all values printable text)."""
     titles = ", ".join(d.title for d in documents) or "-"
-    return _cleaned({
+    return cleaned({
         "nvsi": {"name": association_name},
         "package": {"reference": reference_number},
         "reference_number": reference_number,
@@ -60,9 +60,10 @@ def certificate_context(association_name: str, reference_number: str, organisati
     })
 
 
-def _cleaned(value):
+def cleaned(value):
+    """`value` (dicts and lists of text) with every text made printable in a document."""
     if isinstance(value, dict):
-        return {k: _cleaned(v) for k, v in value.items()}
+        return {k: cleaned(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_cleaned(v) for v in value]
+        return [cleaned(v) for v in value]
     return clean(value)

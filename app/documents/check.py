@@ -35,6 +35,7 @@ from app.documents.render import RenderError
 from app.documents.render import template_filename
 from app.documents.render import template_tags
 from app.domain.facts import PackageFacts
+from app.domain.rules import IMPROVEMENT_KINDS
 from app.domain.rules import DocumentKind
 
 BROKEN = "fout in een tag of blok"
@@ -286,6 +287,11 @@ def sample_documents(samples: Mapping[str, PackageFacts], kind: DocumentKind):
         from app.documents.samples import sample_certificates
 
         yield from sample_certificates(dt.date.today()).items()
+        return
+    if kind in IMPROVEMENT_KINDS:
+        from app.documents.samples import sample_improvement_documents
+
+        yield from sample_improvement_documents(dt.date.today())[kind].items()
         return
     for label, facts in samples.items():
         for planned in facts.plan.documents:

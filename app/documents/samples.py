@@ -18,6 +18,7 @@ from app.domain.organisations import Organisation
 from app.domain.organisations import OrgKind
 from app.domain.organisations import Person
 from app.domain.reference import ReferenceData
+from app.domain.rules import DocumentKind
 from app.domain.rules import OnFile
 from app.domain.rules import PackageRequest
 from app.domain.rules import SolutionRequest
@@ -144,3 +145,44 @@ def sample_certificates(today: dt.date) -> dict[str, dict]:
             "Vereniging NVSI", "NVSI-2026-0002", GEMEENTE, today, "ValidSign", documents, signers,
             ["Ondertekenverslag van de ondertekendienst: audit.pdf (SHA-256 " + "c" * 64 + ")"]),
     }
+
+
+def sample_improvement_documents(today: dt.date) -> dict[DocumentKind, dict[str, dict]]:
+    """The doorontwikkeling's documents to check their templates against: a wish paid from the
+    innovatiekas, and new functionality with its cover; a yearly overview with and without."""
+    from decimal import Decimal
+
+    from app.documents.improvements import KasLine
+    from app.documents.improvements import WishFacts
+    from app.documents.improvements import overview_context
+    from app.documents.improvements import proposal_context
+
+    kas = WishFacts("VW-2026-0001", "Export naar CSV", "Dossiers & plannen <als> CSV "
+                    "exporteren.", STICHTING, "Voorstel aan het bestuur", Decimal("4250.00"), 1,
+                    "Uit de innovatiekas", "", None, Decimal("4250.00"), None, False, "-",
+                    ((today, "Ingediend", "Olena Шевченко-de Wit", "Wens van de gebruikers"),))
+    new = WishFacts("VW-2026-0002", "Koppeling met het BRP", "Gegevens uit de BRP ophalen.",
+                    GEMEENTE, "Goedgekeurd door het bestuur", Decimal("60000.00"), 2,
+                    "Nieuwe functionaliteit (financiering nodig)",
+                    "Bijdragen van zes gemeenten", Decimal("60000.00"), Decimal("0.00"),
+                    Decimal("58000.00"), True, "ALV-besluit 2027-03 van 12 maart 2027")
+    criteria = ["Uit de innovatiekas hoogstens € 25.000,00 per verbeterwens."]
+    proposals = {
+        "innovatiekas": proposal_context("Vereniging NVSI", "Wijkteamdossier",
+                                         "Sociaal Digitaal B.V.", kas, criteria,
+                                         ["Voldoet aan de criteria."], today),
+        "nieuwe functionaliteit": proposal_context("Vereniging NVSI", "Schuldenradar",
+                                                   "Radar Sociaal B.V.", new, criteria, [],
+                                                   today),
+    }
+    line = KasLine(today, "Storting", Decimal("10000.00"), Decimal("10000.00"), "Bijdrage 2026")
+    overviews = {
+        "met wensen": overview_context("Vereniging NVSI", "Wijkteamdossier",
+                                       "Sociaal Digitaal B.V.", today.year, [kas, new],
+                                       Decimal("0.00"), [line], Decimal("10000.00"), today),
+        "leeg jaar": overview_context("Vereniging NVSI", "Schuldenradar", "Radar Sociaal B.V.",
+                                      today.year, [], Decimal("0.00"), [], Decimal("0.00"),
+                                      today),
+    }
+    return {DocumentKind.VOORSTEL_BESTUUR: proposals, DocumentKind.ALV_AGENDAPUNT: proposals,
+            DocumentKind.JAAROVERZICHT_OPLOSSING: overviews}

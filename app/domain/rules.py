@@ -46,6 +46,11 @@ class DocumentKind(enum.StrEnum):
     VOORWAARDEN = "voorwaarden"  # NVSI Voorwaarden Innovatieve Oplossingen
     # Made when a package is archived (never planned): what was signed, by whom, when.
     VOLTOOIINGSCERTIFICAAT = "voltooiingscertificaat"
+    # The doorontwikkeling's documents (never in a package): per verbeterwens a proposal to
+    # the bestuur and an ALV agenda item; per solution a yearly overview.
+    VOORSTEL_BESTUUR = "voorstel_bestuur"
+    ALV_AGENDAPUNT = "alv_agendapunt"
+    JAAROVERZICHT_OPLOSSING = "jaaroverzicht_oplossing"
 
     @property
     def title(self) -> str:
@@ -62,7 +67,7 @@ class DocumentKind(enum.StrEnum):
             # gebruiksovereenkomst that names them (art. 6:234 BW), not signed on their own.
             DocumentKind.VOORWAARDEN,
             DocumentKind.VOLTOOIINGSCERTIFICAAT,
-        }
+        } and self not in IMPROVEMENT_KINDS
 
 
 TITLES = {
@@ -76,7 +81,12 @@ TITLES = {
     DocumentKind.GEBRUIKSOVEREENKOMST: "Gebruiksovereenkomst Innovatieve Oplossingen NVSI",
     DocumentKind.VOORWAARDEN: "NVSI Voorwaarden Innovatieve Oplossingen",
     DocumentKind.VOLTOOIINGSCERTIFICAAT: "Voltooiingscertificaat",
+    DocumentKind.VOORSTEL_BESTUUR: "Voorstel aan het bestuur (doorontwikkeling)",
+    DocumentKind.ALV_AGENDAPUNT: "Agendapunt ALV (doorontwikkeling)",
+    DocumentKind.JAAROVERZICHT_OPLOSSING: "Jaaroverzicht verbeterwensen en innovatiekas",
 }
+IMPROVEMENT_KINDS = frozenset({DocumentKind.VOORSTEL_BESTUUR, DocumentKind.ALV_AGENDAPUNT,
+                               DocumentKind.JAAROVERZICHT_OPLOSSING})
 
 REGISTRATION_FORMS = frozenset(
     {

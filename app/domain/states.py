@@ -175,3 +175,41 @@ AGREEMENT_LABELS = {
     AgreementKind.VERWERKERSOVEREENKOMST: "Verwerkersovereenkomst",
     AgreementKind.GEBRUIKSOVEREENKOMST: "Gebruiksovereenkomst",
 }
+
+
+class WishState(enum.StrEnum):
+    """Where a verbeterwens (improvement wish for a solution) stands; what may come next is
+    decided only by app.domain.improvements.decide()."""
+
+    INGEDIEND = "ingediend"
+    GEVALIDEERD = "gevalideerd"
+    GEPRIORITEERD = "geprioriteerd"
+    BEKOSTIGING_GEKOZEN = "bekostiging_gekozen"
+    VOORSTEL_BESTUUR = "voorstel_bestuur"
+    GOEDGEKEURD = "goedgekeurd"
+    AFGEWEZEN = "afgewezen"
+    ALV_BESLOTEN = "alv_besloten"
+    OPDRACHT_VERSTREKT = "opdracht_verstrekt"
+    OPGELEVERD = "opgeleverd"
+
+    @property
+    def label(self) -> str:
+        return WISH_LABELS[self]
+
+    @property
+    def is_final(self) -> bool:
+        return self in {WishState.AFGEWEZEN, WishState.OPGELEVERD}
+
+
+WISH_LABELS = {
+    WishState.INGEDIEND: "Ingediend",
+    WishState.GEVALIDEERD: "Gevalideerd",
+    WishState.GEPRIORITEERD: "Geprioriteerd",
+    WishState.BEKOSTIGING_GEKOZEN: "Bekostiging gekozen",
+    WishState.VOORSTEL_BESTUUR: "Voorstel aan het bestuur",
+    WishState.GOEDGEKEURD: "Goedgekeurd door het bestuur",
+    WishState.AFGEWEZEN: "Afgewezen",
+    WishState.ALV_BESLOTEN: "Besloten door de ALV",
+    WishState.OPDRACHT_VERSTREKT: "Opdracht aan de leverancier",
+    WishState.OPGELEVERD: "Opgeleverd",
+}

@@ -662,3 +662,123 @@ class FeeScheduleLine(db.Model):
     management: Mapped[Decimal] = mapped_column(Money)
 
     schedule: Mapped[FeeSchedule] = relationship(back_populates="lines")
+
+
+# --- doorontwikkeling: regiegroepen, verbeterwensen, innovatiekas --------------------------------
+
+class RegiegroepMember(db.Model):
+    """A representative in a solution's regiegroep: a contact person of an organisation that
+    uses the solution (lid or participant). At most one member per solution is chair."""
+
+    __tablename__ = "regiegroep_member"
+    __table_args__ = (sa.UniqueConstraint("solution_code", "contact_person_id",
+                                          name="uq_regiegroep_member"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    solution_code: Mapped[str] = mapped_column(sa.String(60), index=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"))
+    contact_person_id: Mapped[int] = mapped_column(sa.ForeignKey("contact_person.id"))
+    is_chair: Mapped[bool] = mapped_column(default=False)
+    added_by: Mapped[str] = mapped_column(sa.String(200))
+    added_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship()
+    person: Mapped[ContactPerson] = relationship()
+
+
+class ImprovementWish(db.Model):
+    """A verbeterwens for a solution, handed in on behalf of an organisation; its state is a
+    WishState and only app.domain.improvements.decide() says what may come next."""
+
+    __tablename__ = "improvement_wish"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(sa.String(30), unique=True)
+    solution_code: Mapped[str] = mapped_column(sa.String(60), index=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    description: Mapped[str] = mapped_column(sa.Text)
+    state: Mapped[str] = mapped_column(sa.String(30), index=True)
+    estimate: Mapped[Decimal | None] = mapped_column(Money)  # the supplier's estimate
+    priority: Mapped[int | None]
+    funding: Mapped[str | None] = mapped_column(sa.String(30))  # Funding
+    cover_description: Mapped[str | None] = mapped_column(sa.Text)
+    cover_amount: Mapped[Decimal | None] = mapped_column(Money)
+    committed: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))  # from the kas
+    needs_alv: Mapped[bool] = mapped_column(default=False)
+    alv_decision_number: Mapped[str | None] = mapped_column(sa.String(100))
+    alv_decision_on: Mapped[dt.date | None]
+    actual_cost: Mapped[Decimal | None] = mapped_column(Money)
+    created_by: Mapped[str] = mapped_column(sa.String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    organisation: Mapped[Organisation] = relationship()
+    events: Mapped[list[WishEvent]] = relationship(
+        back_populates="wish", order_by="WishEvent.id", cascade="all, delete-orphan")
+    documents: Mapped[list[WishDocument]] = relationship(
+        back_populates="wish", order_by="WishDocument.id", cascade="all, delete-orphan")
+
+
+class WishEvent(db.Model):
+    """One step of a wish: the date it happened, who recorded it, the reason."""
+
+    __tablename__ = "wish_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    wish_id: Mapped[int] = mapped_column(sa.ForeignKey("improvement_wish.id"), index=True)
+    action: Mapped[str] = mapped_column(sa.String(30))  # WishAction, or "ingediend"
+    state_from: Mapped[str | None] = mapped_column(sa.String(30))
+    state_to: Mapped[str] = mapped_column(sa.String(30))
+    happened_on: Mapped[dt.date]
+    actor: Mapped[str] = mapped_column(sa.String(200))
+    reason: Mapped[str] = mapped_column(sa.Text)
+    details: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    wish: Mapped[ImprovementWish] = relationship(back_populates="events")
+
+
+class WishDocument(db.Model):
+    """A document made for a wish (the proposal to the bestuur, the ALV agenda item)."""
+
+    __tablename__ = "wish_document"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    wish_id: Mapped[int] = mapped_column(sa.ForeignKey("improvement_wish.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(40))  # DocumentKind
+    filename: Mapped[str] = mapped_column(sa.String(200))
+    docx_key: Mapped[str] = mapped_column(sa.String(300))
+    docx_sha256: Mapped[str] = mapped_column(sa.String(64))
+    made_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    wish: Mapped[ImprovementWish] = relationship(back_populates="documents")
+
+
+class Innovatiekas(db.Model):
+    """The balance of a solution's innovatiekas; every change is a KasEntry. The row is
+    locked while a line is written, so the balance is never negative."""
+
+    __tablename__ = "innovatiekas"
+
+    solution_code: Mapped[str] = mapped_column(sa.String(60), primary_key=True)
+    balance: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
+
+
+class KasEntry(db.Model):
+    """One line of an innovatiekas ledger (LedgerKind), with the balance after it."""
+
+    __tablename__ = "kas_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    solution_code: Mapped[str] = mapped_column(sa.String(60), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    amount: Mapped[Decimal] = mapped_column(Money)
+    balance_after: Mapped[Decimal] = mapped_column(Money)
+    wish_id: Mapped[int | None] = mapped_column(sa.ForeignKey("improvement_wish.id"))
+    booked_on: Mapped[dt.date]
+    description: Mapped[str] = mapped_column(sa.Text)
+    actor: Mapped[str] = mapped_column(sa.String(200))
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    wish: Mapped[ImprovementWish | None] = relationship()

@@ -9,6 +9,7 @@ from app.web import bulk  # noqa: F401  (pages on bp)
 from app.web import organisations  # noqa: F401  (pages on bp)
 from app.web import outbox  # noqa: F401  (pages on bp)
 from app.web import packages  # noqa: F401  (pages on bp)
+from app.web import solutions  # noqa: F401  (pages on bp)
 from app.web import templates_page  # noqa: F401  (pages on bp)
 from app.web.views import bp
 
