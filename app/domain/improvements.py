@@ -210,7 +210,7 @@ def parse_amount(text: str | None, label: str = "Bedrag", *, positive: bool = Tr
         raise AmountError(f"{label}: vul een bedrag in, bijvoorbeeld 1.250,00.")
     if not _AMOUNT.match(raw):
         raise AmountError(f"{label}: '{text}' is geen bedrag; schrijf bijvoorbeeld 1.250,00.")
-    if "," in raw:
+    if "," in raw or re.fullmatch(r"\d{1,3}(\.\d{3})+", raw):  # Dutch: dots group thousands
         raw = raw.replace(".", "").replace(",", ".")
     try:
         amount = Decimal(raw).quantize(Decimal("0.01"))
