@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
@@ -162,3 +163,29 @@ def test_the_regiegroep_is_drawn_from_the_users_with_one_chair(app, staff):
     post(staff, f"/oplossingen/{SOLUTION}/regiegroep/{piet_member}/verwijderen")
     with app.app_context():
         assert [m.person.name for m in members(SOLUTION)] == ["Anna Jansen"]
+
+
+@pytest.mark.libreoffice
+def test_the_yearly_overview_is_a_pdf_a_with_the_wishes_and_the_kas(app, staff):
+    import io
+
+    from pypdf import PdfReader
+
+    organisation_id, _ = make_user_of(app, "Stichting De Brug", "Anna Jansen")
+    post(staff, f"/oplossingen/{SOLUTION}/innovatiekas",
+         {"amount": "10.000,00", "booked_on": "01-02-2026", "description": "Bijdrage leden"})
+    post(staff, "/verbeterwensen/nieuw", {
+        "solution_code": SOLUTION, "organisation_id": str(organisation_id),
+        "title": "Export naar CSV", "description": "Dossiers exporteren."})
+    wish = _wish(app)
+    _step(staff, wish.id, "valideren", estimate="4.250,00")
+    _step(staff, wish.id, "prioriteren", priority="1")
+    _step(staff, wish.id, "bekostiging", funding="innovatiekas")
+    response = staff.get(f"/oplossingen/{SOLUTION}/jaaroverzicht?jaar={wish.created_at.year}")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.data))
+    words = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+    assert "Export naar CSV" in words and "€ 4.250,00" in words
+    assert "Saldo aan het eind van het jaar: € 5.750,00" in words
+    xmp = reader.xmp_metadata
+    assert (xmp.pdfaid_part, xmp.pdfaid_conformance) == ("2", "B")
