@@ -13,6 +13,7 @@ from pathlib import Path
 from flask import Flask
 from flask import Request
 
+from app.domain.innovatiekas import load_criteria
 from app.domain.reference import load_reference
 from config.settings import Settings
 from config.settings import load_settings
@@ -53,6 +54,7 @@ def create_app(settings: Settings | dict | None = None) -> Flask:
     if not isinstance(settings, Settings):
         settings = load_settings(**(settings or {}))
     reference = load_reference(settings.data_dir)
+    load_criteria(settings.data_dir)  # the bestuur's cover criteria (doorontwikkeling)
 
     app = Flask(__name__, instance_path=str(settings.instance_path), static_folder=None)
     app.request_class = CappedRequest

@@ -24,6 +24,7 @@ from pydantic import ValidationError
 from app.domain.formatting import format_money
 from app.domain.formatting import format_percentage
 from app.domain.improvements import Funding
+from app.domain.reference import ReferenceDataError
 
 CRITERIA_FILE = "cover_criteria.toml"
 
@@ -88,18 +89,25 @@ class CoverCriteria(_Strict):
     nieuwe_functionaliteit: NewFunctionCriteria
 
 
-class CriteriaError(ValueError):
-    pass
+class CriteriaError(ReferenceDataError):
+    """The criteria file is missing or wrong; the message names the file and the field."""
 
 
 def load_criteria(data_dir: Path) -> CoverCriteria:
-    """The criteria from `data_dir/cover_criteria.toml`; CriteriaError names what is wrong."""
+    """The criteria from `data_dir/cover_criteria.toml` (checked at start-up too);
+    CriteriaError names what is wrong."""
     path = Path(data_dir) / CRITERIA_FILE
     try:
         with path.open("rb") as handle:
             return CoverCriteria.model_validate(tomllib.load(handle))
-    except (OSError, tomllib.TOMLDecodeError, ValidationError) as exc:
+    except FileNotFoundError:
+        raise CriteriaError(f"{path}: bestand ontbreekt") from None
+    except (OSError, tomllib.TOMLDecodeError) as exc:
         raise CriteriaError(f"{path}: {exc}") from None
+    except ValidationError as exc:
+        fields = "; ".join(".".join(str(p) for p in error["loc"]) + ": " + error["msg"]
+                           for error in exc.errors())
+        raise CriteriaError(f"{path}: {fields}") from None
 
 
 def needs_alv(criteria: CoverCriteria, funding: Funding, estimate: Decimal) -> bool:

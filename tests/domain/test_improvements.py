@@ -121,3 +121,19 @@ def test_the_shipped_criteria_decide_the_alv_and_the_cover():
                            Decimal("50000.00"), Decimal("0"))
     assert short == ["De gevonden dekking (€ 50.000,00) is minder dan 100% van de schatting "
                      "(€ 60.000,00)."]
+
+
+def test_broken_criteria_stop_start_up_naming_the_field(tmp_path):
+    from app import create_app
+    from app.domain.reference import ReferenceDataError
+    from tests.conftest import base_settings
+
+    data = tmp_path / "data"
+    data.mkdir()
+    for source in DATA.iterdir():
+        (data / source.name).write_bytes(source.read_bytes())
+    text = (data / "cover_criteria.toml").read_text()
+    (data / "cover_criteria.toml").write_text(text.replace('reserve = "1000.00"',
+                                                           'reserve = "veel"'))
+    with pytest.raises(ReferenceDataError, match=r"cover_criteria.toml: innovatiekas.reserve"):
+        create_app(base_settings(tmp_path, data_dir=data))

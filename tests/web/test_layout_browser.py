@@ -77,7 +77,8 @@ def fill_every_page_kind(app) -> list[str]:
              "/beheer/gebruikers", "/beheer/tokens", "/account/wachtwoord", "/zo-werkt-het",
              f"/pakketten/{packages['verzonden']}/corrigeren",
              "/beheer/alv", "/beheer/alv/vergaderingen/1", "/beheer/alv/besluiten/1",
-             "/beheer/tarieven/nieuw", "/beheer/tarieven/2026"]
+             "/beheer/tarieven/nieuw", "/beheer/tarieven/2026",
+             "/oplossingen", "/oplossingen/wijkteamdossier", "/verbeterwensen/nieuw"]
             + [f"/pakketten/{n}" for n in sorted(set(demo_packages))])
 
 
