@@ -13,6 +13,8 @@ from docx import Document
 from docxtpl import DocxTemplate
 
 from app.documents.certificate import CERTIFICATE_KEYS
+from app.documents.improvements import OVERVIEW_KEYS
+from app.documents.improvements import PROPOSAL_KEYS
 from app.documents.context import CONTEXT_KEYS
 from app.documents.context import SOLUTION_KEYS
 from app.documents.context import build_context
@@ -20,6 +22,8 @@ from app.documents.render import DocxRenderer
 from app.documents.render import RenderError
 from app.documents.render import template_filename
 from app.documents.samples import sample_certificates
+from app.documents.samples import sample_improvement_documents
+from app.domain.rules import IMPROVEMENT_KINDS
 from app.domain.rules import DocumentKind
 
 from tests.documents.builders import ROOT
@@ -31,6 +35,10 @@ KINDS = list(DocumentKind)
 def keys_for(kind: DocumentKind) -> set[str]:
     if kind is DocumentKind.VOLTOOIINGSCERTIFICAAT:
         return set(CERTIFICATE_KEYS)
+    if kind is DocumentKind.JAAROVERZICHT_OPLOSSING:
+        return set(OVERVIEW_KEYS)
+    if kind in IMPROVEMENT_KINDS:
+        return set(PROPOSAL_KEYS)
     keys = set(CONTEXT_KEYS)
     if kind is DocumentKind.GEBRUIKSOVEREENKOMST:
         keys |= SOLUTION_KEYS
@@ -42,6 +50,9 @@ def contexts_for(kind: DocumentKind):
     (the completion certificate, never planned: its own samples)."""
     if kind is DocumentKind.VOLTOOIINGSCERTIFICAAT:
         yield from sample_certificates(dt.date.today()).items()
+        return
+    if kind in IMPROVEMENT_KINDS:  # per verbeterwens or solution: their own samples
+        yield from sample_improvement_documents(dt.date.today())[kind].items()
         return
     for name, facts in scenarios().items():
         for planned in facts.plan.documents:
