@@ -1,14 +1,14 @@
 """doorontwikkeling: regiegroepen, verbeterwensen and the innovatiekas (issue 16)
 
 Revision ID: improvements
-Revises: 0008_lifecycle
+Revises: 0010_alv
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = 'improvements'
-down_revision = '0008_lifecycle'
+down_revision = '0010_alv'
 branch_labels = None
 depends_on = None
 
