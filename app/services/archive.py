@@ -21,6 +21,7 @@ from app.services.tracking import document_label
 from app.services.tracking import lock_package
 from app.services.tracking import provider_label
 from app.services.tracking import queue_mail_delivery
+from app.store.database import dialect_insert
 from app.store.models import Agreement
 from app.store.models import Package
 from app.store.models import utcnow
@@ -64,14 +65,9 @@ def record_agreements(package: Package, signed_on: dt.date) -> None:
                                       package_id=package.id, created_at=utcnow(),
                                       voorwaarden_version=(package.voorwaarden_version
                                                            if solution else None))
-    if not rows:
-        return
-    if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    db.session.execute(insert(Agreement).values(list(rows.values())).on_conflict_do_nothing(
-        index_elements=["organisation_id", "kind", "solution_code"]))
+    if rows:  # one cached statement, executed for all rows
+        db.session.execute(dialect_insert(Agreement.__table__).on_conflict_do_nothing(
+            index_elements=["organisation_id", "kind", "solution_code"]), list(rows.values()))
 
 
 def archive_package(package_id: int) -> None:

@@ -14,6 +14,7 @@ whose last step failed ambiguously but did arrive) is taken back to `verzonden` 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from dataclasses import dataclass
 
@@ -28,7 +29,9 @@ from app.domain.states import is_stale
 from app.extensions import db
 from app.services import mailing
 from app.services import timeline
+from app.store.database import dialect_insert
 from app.store.models import AppliedEvent
+from app.store.models import Document
 from app.store.models import Package
 from app.store.models import Signer
 from app.store.models import utcnow
@@ -40,6 +43,9 @@ log = logging.getLogger(__name__)
 S = PackageState
 NOT_YET_OUT = frozenset({S.CONCEPT, S.KLAAR, S.WACHT_OP_RAAD, S.BESLUIT_GENOMEN})
 SIGNED_OR_ENDED = FINAL | {S.ONDERTEKEND}
+# Tables for the Core statements of the callback path (cheaper than the ORM's bulk machinery)
+PACKAGE = Package.__table__
+APPLIED_EVENT = AppliedEvent.__table__
 
 SIGNER_STATES = {  # our signer state for each signer event
     EventKind.SIGNER_NOTIFIED: SignerState.UITGENODIGD,
@@ -86,21 +92,20 @@ def lock_package(package_id: int) -> Package | None:
     the session held is flushed first and every loaded object is expired, so the package, its
     signers and documents are read after the lock.
     """
-    return _lock(Package.id == package_id)
+    return _lock(PACKAGE.c.id == package_id)
 
 
 def lock_package_for_envelope(provider: str, envelope_id: str) -> Package | None:
     """`lock_package` for the package that has this provider's envelope, in one round trip."""
-    return _lock(sa.and_(Package.provider == provider, Package.envelope_id == envelope_id))
+    return _lock(sa.and_(PACKAGE.c.provider == provider, PACKAGE.c.envelope_id == envelope_id))
 
 
 def _lock(where) -> Package | None:
     db.session.flush()
     statement = sa.select(Package).where(where)
     if db.session.get_bind().dialect.name == "sqlite":
-        db.session.execute(sa.update(Package).where(where)
-                           .values(updated_at=Package.updated_at)
-                           .execution_options(synchronize_session=False))
+        db.session.execute(sa.update(PACKAGE).where(where)
+                           .values(updated_at=PACKAGE.c.updated_at))
     else:
         statement = statement.with_for_update()
     db.session.expire_all()
@@ -152,26 +157,46 @@ def apply_locked(package: Package, provider: str, events: list[SigningEvent],
     if not events:
         log.warning("signing events for another envelope ignored (package %s)", package.id)
         return outcome
-    keys = {e.dedupe_key[:300] for e in events}
-    seen = set(db.session.scalars(sa.select(AppliedEvent.dedupe_key).where(
-        AppliedEvent.provider == provider, AppliedEvent.dedupe_key.in_(keys))))
+    if PackageState(package.state) in NOT_YET_OUT:
+        # Not claimed: a later callback or poll applies them once the send has finished.
+        keys = {e.dedupe_key[:300] for e in events}
+        seen = set(db.session.scalars(sa.select(AppliedEvent.dedupe_key).where(
+            AppliedEvent.provider == provider, AppliedEvent.dedupe_key.in_(keys))))
+        for event in events:
+            if event.dedupe_key[:300] not in seen:
+                log.info("signing event %s before the send finished; left for later "
+                         "(package %s)", event.kind.value, package.id)
+                outcome.deferred += 1
+        return outcome
+    claimed = claim_events(package.id, provider, events)
     for event in events:
         key = event.dedupe_key[:300]
-        if key in seen:
-            continue
-        if PackageState(package.state) in NOT_YET_OUT:
-            log.info("signing event %s before the send finished; left for later (package %s)",
-                     event.kind.value, package.id)
-            outcome.deferred += 1
-            continue
-        # Claimed under the package's lock, so no other process claims it meanwhile; the
-        # unique constraint on (provider, dedupe_key) backs this up.
-        seen.add(key)
-        db.session.add(AppliedEvent(provider=provider, dedupe_key=key, package_id=package.id,
-                                    kind=event.kind.value))
+        if key not in claimed:
+            continue  # applied before: changes nothing
+        claimed.discard(key)
         outcome.applied += 1
         _apply(package, event, actor, outcome)
     return outcome
+
+
+def claim_events(package_id: int, provider: str, events: list[SigningEvent]) -> set[str]:
+    """Claim the events by their dedupe keys (AppliedEvent rows, no commit); return the keys
+    that were new. One statement: the unique constraint on (provider, dedupe_key) decides, so
+    an event seen before, or claimed by another process at the same moment, is not claimed
+    again. The caller holds the package's lock."""
+    now = utcnow()
+    rows = {e.dedupe_key[:300]: dict(provider=provider, dedupe_key=e.dedupe_key[:300],
+                                     package_id=package_id, kind=e.kind.value, applied_at=now)
+            for e in events}
+    return set(db.session.scalars(_claim_statement(db.session.get_bind().dialect.name),
+                                  list(rows.values())))
+
+
+@functools.cache
+def _claim_statement(dialect: str):
+    return (dialect_insert(APPLIED_EVENT, dialect)
+            .on_conflict_do_nothing(index_elements=["provider", "dedupe_key"])
+            .returning(APPLIED_EVENT.c.dedupe_key))
 
 
 def follow_up(package_id: int, state: str, outcome: Outcome, *,
@@ -260,8 +285,7 @@ def _apply_signer(package: Package, event: SigningEvent, actor: str,
     if event.document_key and event.kind is EventKind.SIGNER_SIGNED:
         # A signed scan of one document (signing on paper): the package is partly signed;
         # the signers count as signed once every document is in (see _complete).
-        document = next((d for d in package.documents
-                         if document_key(d.id) == event.document_key), None)
+        document = _document(package, event.document_key)
         title = document.title if document else "een document"
         timeline.record(package, actor, "ondertekening",
                         f"Ondertekend exemplaar ontvangen: {title}.",
@@ -306,6 +330,16 @@ def _board_turn_on_paper(package: Package, actor: str, outcome: Outcome) -> None
                     "daarover een e-mail.")
     if mailing.queue_board_turn(package):
         outcome.mail_queued = True
+
+
+def _document(package: Package, key: str):
+    """The package's document with this event key (`document_key`), or None; loaded alone,
+    not with the package's other documents."""
+    prefix, _, number = key.partition("-")
+    if prefix != "doc" or not (number.isascii() and number.isdigit()) or len(number) > 9:
+        return None
+    document = db.session.get(Document, int(number))
+    return document if document is not None and document.package_id == package.id else None
 
 
 def _complete(package: Package, event: SigningEvent, actor: str, outcome: Outcome) -> None:

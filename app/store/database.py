@@ -43,3 +43,13 @@ def _private_file(url: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
     path.chmod(0o600)
+
+
+def dialect_insert(table, dialect: str | None = None):
+    """`INSERT` for the database (`dialect`, by default the session's: PostgreSQL or SQLite),
+    which both know `on_conflict_do_nothing` and `returning`; `table` is a model or a Table."""
+    if (dialect or db.session.get_bind().dialect.name) == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table)
