@@ -117,6 +117,10 @@ def archive_package(package_id: int) -> None:
     else:
         missing = [d.title for d in to_sign.values() if not d.signed_key]
         audit, filename = None, CERTIFICATE_NAME
+        if not missing:  # made before the lock: on SQLite it would hold up every writer
+            facts = certificate_facts(package)
+            audit = render_certificate(facts)
+            db.session.commit()
     if missing:
         message = ("De ondertekende stukken zijn nog niet compleet; ontbreekt: "
                    + ", ".join(missing) + ".")
@@ -131,8 +135,8 @@ def archive_package(package_id: int) -> None:
         if document_key(document.id) in stored:
             document.signed_key, document.signed_sha256 = stored[document_key(document.id)]
             document.signed_at = package.signed_at
-    if audit is None:
-        audit = completion_certificate(package)
+    if not adapter.can_download and certificate_facts(package) != facts:
+        audit = completion_certificate(package)  # a scan changed meanwhile (rare)
     package.audit_trail_key = f"{prefix}/{filename}"
     package.audit_trail_sha256 = store.put(package.audit_trail_key, audit)
     package.audit_trail_filename = filename
@@ -163,8 +167,30 @@ def completion_certificate(package: Package) -> bytes:
     their SHA-256, the signers with what they signed and when, and how it was signed. No
     internal events and no e-mail addresses. Made from the shipped template (or the version
     staff uploaded last) by the app's LibreOffice converter."""
+    return render_certificate(certificate_facts(package))
+
+
+def certificate_facts(package: Package) -> tuple:
+    """What the completion certificate of the package says (comparable: a certificate made
+    from equal facts is the same)."""
     from app.documents.certificate import CertifiedDocument
     from app.documents.certificate import CertifiedSigner
+
+    signed = [d for d in package.documents if d.signed_required]
+    documents = tuple(CertifiedDocument(d.title, f"{d.filename or d.id}.pdf", d.sent_sha256 or
+                                        d.pdf_sha256, d.signed_sha256) for d in signed)
+    signers = tuple(CertifiedSigner(s.name, s.role, s.party,
+                                    s.state_at.date() if s.state_at else None)
+                    for s in sorted(package.signers, key=lambda s: s.order))
+    scans = tuple(f"Ondertekend exemplaar van {d.title}: ingescand en op "
+                  f"{format_date(d.signed_at.date())} als getekend geregistreerd."
+                  for d in signed if d.signed_at)
+    return (package.reference_number, package.organisation.name, utcnow().date(),
+            provider_label(package.provider), documents, signers, scans)
+
+
+def render_certificate(facts: tuple) -> bytes:
+    """The certificate PDF/A for `certificate_facts`."""
     from app.documents.certificate import certificate_context
     from app.documents.layout import DocumentProperties
     from app.services.documents import converter
@@ -172,22 +198,13 @@ def completion_certificate(package: Package) -> bytes:
     from app.services.templates import compiled
     from app.services.templates import current_number
 
-    signed = [d for d in package.documents if d.signed_required]
-    documents = [CertifiedDocument(d.title, f"{d.filename or d.id}.pdf", d.sent_sha256 or
-                                   d.pdf_sha256, d.signed_sha256) for d in signed]
-    signers = [CertifiedSigner(s.name, s.role, s.party,
-                               s.state_at.date() if s.state_at else None)
-               for s in sorted(package.signers, key=lambda s: s.order)]
-    scans = [f"Ondertekend exemplaar van {d.title}: ingescand en op "
-             f"{format_date(d.signed_at.date())} als getekend geregistreerd."
-             for d in signed if d.signed_at]
+    reference_number, organisation, today, provider, documents, signers, scans = facts
     association = runtime().reference.association.name
-    context = certificate_context(association, package.reference_number,
-                                  package.organisation.name, utcnow().date(),
-                                  provider_label(package.provider), documents, signers, scans)
+    context = certificate_context(association, reference_number, organisation, today,
+                                  provider, list(documents), list(signers), list(scans))
     kind = DocumentKind.VOLTOOIINGSCERTIFICAAT
     docx = renderer().render(kind, context, template=compiled(kind, current_number(kind)),
                              properties=DocumentProperties(
-                                 title=f"Voltooiingscertificaat {package.reference_number}",
-                                 author=association, keywords=package.reference_number))
+                                 title=f"Voltooiingscertificaat {reference_number}",
+                                 author=association, keywords=reference_number))
     return converter().convert(docx)
