@@ -156,6 +156,24 @@ class BulkItemState(enum.StrEnum):
         return self.value.capitalize()
 
 
+class JobState(enum.StrEnum):
+    """A background job (JobRun): waiting (or waiting for a retry), running under a lease,
+    done, or given up."""
+
+    WACHTEND = "wachtend"
+    BEZIG = "bezig"
+    KLAAR = "klaar"
+    MISLUKT = "mislukt"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+    @property
+    def is_pending(self) -> bool:
+        return self in (JobState.WACHTEND, JobState.BEZIG)
+
+
 class AgreementKind(enum.StrEnum):
     """An agreement an organisation has on file (signed), the rules read it as `OnFile`."""
 

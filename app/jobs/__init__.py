@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from app.domain.states import JobState
 from app.extensions import db
 from app.runtime import runtime
 from app.store.models import JobRun
@@ -36,7 +37,6 @@ from app.store.models import utcnow
 
 log = logging.getLogger(__name__)
 
-WAITING, RUNNING, DONE, FAILED = "wachtend", "bezig", "klaar", "mislukt"
 MAX_RETRY_DELAY = 3600.0  # seconds
 _DISPATCH = "tekenklaar.jobs.dispatch"  # session.info: job ids to hand over after commit
 
@@ -119,7 +119,7 @@ def enqueue(func: Callable[..., object], *args: object, package_id: int | None =
         raise ValueError(f"not a registered job: {name}")
     now = utcnow()
     values = dict(package_id=package_id, bulk_id=bulk_id, name=name, label=spec.label,
-                  args=list(args), key=key, state=WAITING, attempts=0,
+                  args=list(args), key=key, state=JobState.WACHTEND.value, attempts=0,
                   max_attempts=spec.max_attempts or settings.job_max_attempts,
                   created_at=now, due_at=due or now,
                   dispatched_at=now if settings.jobs == "rq" and not due else None)
@@ -158,12 +158,12 @@ def _insert(values: dict) -> JobRun:
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    waiting = sa.text("state = 'wachtend'")
+    waiting = JobRun.state == JobState.WACHTEND.value
     for _ in range(3):
         db.session.execute(insert(JobRun).values(**values).on_conflict_do_nothing(
             index_elements=["key"], index_where=waiting))
         run = db.session.scalar(sa.select(JobRun).where(JobRun.key == values["key"],
-                                                        JobRun.state == WAITING))
+                                                        JobRun.state == JobState.WACHTEND))
         if run is not None:
             return run
     raise RuntimeError(f"job key {values['key']!r} could not be recorded")

@@ -13,13 +13,10 @@ import time
 
 import sqlalchemy as sa
 
+from app.domain.states import JobState
 from app.extensions import db
-from app.jobs import DONE
-from app.jobs import FAILED
 from app.jobs import MAX_RETRY_DELAY
 from app.jobs import PERIODIC
-from app.jobs import RUNNING
-from app.jobs import WAITING
 from app.jobs import enqueue
 from app.jobs import resolve
 from app.runtime import runtime
@@ -50,7 +47,7 @@ def retry_delay(attempts: int) -> float:
 
 
 def _lease_expired(now: dt.datetime):
-    return sa.and_(JobRun.state == RUNNING,
+    return sa.and_(JobRun.state == JobState.BEZIG,
                    sa.or_(JobRun.lease_until.is_(None), JobRun.lease_until < now))
 
 
@@ -58,14 +55,14 @@ def claim(run_id: int, me: str, *, ignore_due: bool = False) -> int | None:
     """Take job `run_id` under a lease when it is due (or its runner died); commits. Return
     the id, or None when it is done, not due, or held by a live runner."""
     now = utcnow()
-    waiting = JobRun.state == WAITING
+    waiting = JobRun.state == JobState.WACHTEND
     if not ignore_due:
         waiting = sa.and_(waiting, JobRun.due_at <= now)
     lease = dt.timedelta(seconds=runtime().settings.job_lease_seconds)
     result = db.session.execute(
         sa.update(JobRun)
         .where(JobRun.id == run_id, sa.or_(waiting, _lease_expired(now)))
-        .values(state=RUNNING, lease_owner=me, lease_until=now + lease,
+        .values(state=JobState.BEZIG, lease_owner=me, lease_until=now + lease,
                 attempts=JobRun.attempts + 1, started_at=now)
         .execution_options(synchronize_session=False))
     db.session.commit()
@@ -77,7 +74,8 @@ def claim_next(me: str) -> int | None:
     for _ in range(5):
         now = utcnow()
         query = (sa.select(JobRun.id)
-                 .where(sa.or_(sa.and_(JobRun.state == WAITING, JobRun.due_at <= now),
+                 .where(sa.or_(sa.and_(JobRun.state == JobState.WACHTEND,
+                                       JobRun.due_at <= now),
                                _lease_expired(now)))
                  .order_by(JobRun.due_at, JobRun.id).limit(1))
         if db.session.get_bind().dialect.name == "postgresql":
@@ -98,8 +96,8 @@ def run_claimed(run_id: int, me: str) -> None:
         return
     name, args = run.name, list(run.args or [])
     if run.attempts > run.max_attempts:
-        _finish(run_id, me, FAILED, (run.error or "") + " Afgebroken: het proces dat deze "
-                "taak uitvoerde stopte steeds voordat ze klaar was.")
+        _finish(run_id, me, JobState.MISLUKT, (run.error or "") + " Afgebroken: het proces "
+                "dat deze taak uitvoerde stopte steeds voordat ze klaar was.")
         return
     db.session.commit()
     heartbeat = Heartbeat(run_id, me)
@@ -107,7 +105,7 @@ def run_claimed(run_id: int, me: str) -> None:
         result = resolve(name)(*args)
     except tuple(REFUSALS) as exc:
         db.session.rollback()
-        _finish(run_id, me, FAILED, getattr(exc, "message", None) or str(exc))
+        _finish(run_id, me, JobState.MISLUKT, getattr(exc, "message", None) or str(exc))
         log.info("job %s refused: %s", run_id, type(exc).__name__)
         return
     except Exception as exc:
@@ -118,26 +116,29 @@ def run_claimed(run_id: int, me: str) -> None:
         return
     finally:
         heartbeat.stop()
-    if getattr(result, "state", None) == FAILED and getattr(result, "last_error", None):
-        _finish(run_id, me, FAILED, result.last_error)
+    # a job function may return a record that says it gave up (a mail): the job failed too
+    if getattr(result, "state", None) == JobState.MISLUKT and getattr(result, "last_error",
+                                                                      None):
+        _finish(run_id, me, JobState.MISLUKT, result.last_error)
     else:
-        _finish(run_id, me, DONE, None)
+        _finish(run_id, me, JobState.KLAAR, None)
 
 
 def _mine(run_id: int, me: str) -> JobRun | None:
     run = db.session.get(JobRun, run_id)
-    if run is None or run.state != RUNNING or run.lease_owner != me:
+    if run is None or run.state != JobState.BEZIG or run.lease_owner != me:
         db.session.rollback()
         return None  # the lease was lost: another runner took the job
     return run
 
 
-def _finish(run_id: int, me: str, state: str, error: str | None) -> None:
+def _finish(run_id: int, me: str, state: JobState, error: str | None) -> None:
     run = _mine(run_id, me)
     if run is None:
         return
-    run.state, run.finished_at, run.lease_until, run.lease_owner = state, utcnow(), None, None
-    if state == DONE:
+    run.state, run.finished_at = state.value, utcnow()
+    run.lease_until = run.lease_owner = None
+    if state == JobState.KLAAR:
         run.error = None
     elif error:
         run.error = error[:1000]
@@ -151,7 +152,7 @@ def _failed(run_id: int, me: str, error: str) -> None:
     run.error = error[:1000]
     if run.attempts >= run.max_attempts:
         run.state, run.finished_at, run.lease_until, run.lease_owner = (
-            FAILED, utcnow(), None, None)
+            JobState.MISLUKT.value, utcnow(), None, None)
         db.session.commit()
         return
     _to_waiting(run, utcnow() + dt.timedelta(seconds=retry_delay(run.attempts)))
@@ -164,9 +165,9 @@ def _to_waiting(run: JobRun, due: dt.datetime) -> None:
     """Put a job back in the queue (no commit); it gives up its key when a newer job with
     the same key waits already (both run: jobs are safe to run twice)."""
     if run.key is not None and db.session.scalar(sa.select(JobRun.id).where(
-            JobRun.key == run.key, JobRun.state == WAITING, JobRun.id != run.id)):
+            JobRun.key == run.key, JobRun.state == JobState.WACHTEND, JobRun.id != run.id)):
         run.key = None
-    run.state, run.due_at, run.dispatched_at = WAITING, due, None
+    run.state, run.due_at, run.dispatched_at = JobState.WACHTEND.value, due, None
     run.lease_until, run.lease_owner = None, None
 
 
@@ -188,7 +189,7 @@ class Heartbeat:
                 with self.engine.begin() as conn:
                     conn.execute(sa.update(JobRun).where(
                         JobRun.id == self.run_id, JobRun.lease_owner == self.me,
-                        JobRun.state == RUNNING).values(
+                        JobRun.state == JobState.BEZIG).values(
                         lease_until=utcnow() + dt.timedelta(seconds=self.lease)))
             except Exception:
                 log.warning("heartbeat of job %s failed", self.run_id, exc_info=True)
@@ -225,7 +226,7 @@ def redispatch(now: dt.datetime | None = None) -> int:
     db.session.commit()
     stale = now - dt.timedelta(seconds=max(settings.job_lease_seconds * 5, 300))
     ids = list(db.session.scalars(sa.select(JobRun.id).where(
-        JobRun.state == WAITING, JobRun.due_at <= now,
+        JobRun.state == JobState.WACHTEND, JobRun.due_at <= now,
         sa.or_(JobRun.dispatched_at.is_(None), JobRun.dispatched_at < stale))))
     if ids:
         db.session.execute(sa.update(JobRun).where(JobRun.id.in_(ids))
@@ -240,9 +241,9 @@ def redispatch(now: dt.datetime | None = None) -> int:
 def next_wake(now: dt.datetime) -> float | None:
     """Seconds until the next job is due or a lease runs out, None when nothing waits."""
     soonest = db.session.scalar(sa.select(sa.func.min(JobRun.due_at)).where(
-        JobRun.state == WAITING))
+        JobRun.state == JobState.WACHTEND))
     lease = db.session.scalar(sa.select(sa.func.min(JobRun.lease_until)).where(
-        JobRun.state == RUNNING))
+        JobRun.state == JobState.BEZIG))
     db.session.commit()
     moments = [m for m in (soonest, lease) if m is not None]
     return max((min(moments) - now).total_seconds(), 0.0) if moments else None

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from app.domain.lifecycle import Action
 from app.domain.states import BulkItemState
+from app.domain.states import JobState
 from app.domain.states import PackageState
 from app.extensions import db
 from app.jobs import enqueue
@@ -101,7 +102,7 @@ def _run(func, package_id: int, *args) -> Package:
         run = db.session.get(JobRun, run.id)
         # a package that ended `mislukt` shows its own reason; anything else (a refusal of
         # a package that was `mislukt` already, too) is raised here
-        if run.state == "mislukt" and (package.state != PackageState.MISLUKT.value
+        if run.state == JobState.MISLUKT and (package.state != PackageState.MISLUKT.value
                                        or run.error != package.last_error):
             raise ServiceError(run.error or "Dit is niet gelukt.")
     return package
@@ -114,7 +115,8 @@ def _refuse_if_pending(package_id: int, func, message: str) -> None:
     pending = db.session.scalar(
         sa.select(sa.func.count(JobRun.id)).where(
             JobRun.package_id == package_id, JobRun.name == job_name(func),
-            JobRun.state.in_(("wachtend", "bezig")), JobRun.created_at > utcnow() - PENDING_FOR))
+            JobRun.state.in_([s for s in JobState if s.is_pending]),
+            JobRun.created_at > utcnow() - PENDING_FOR))
     if pending:
         raise ServiceError(message)
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import relationship
 
 from app.domain.staff import StaffRole
 from app.domain.states import BulkItemState
+from app.domain.states import JobState
 from app.domain.states import MailState
 from app.domain.states import SignerState
 from app.extensions import db
@@ -532,8 +533,8 @@ class JobRun(db.Model):
     __table_args__ = (
         sa.Index("ix_job_run_due", "state", "due_at"),
         sa.Index("uq_job_run_waiting_key", "key", unique=True,
-                 sqlite_where=sa.text("state = 'wachtend'"),
-                 postgresql_where=sa.text("state = 'wachtend'")),
+                 sqlite_where=sa.text(f"state = '{JobState.WACHTEND.value}'"),
+                 postgresql_where=sa.text(f"state = '{JobState.WACHTEND.value}'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -543,7 +544,8 @@ class JobRun(db.Model):
     label: Mapped[str] = mapped_column(sa.String(200))  # Dutch, for the page
     args: Mapped[list] = mapped_column(sa.JSON, default=list)
     key: Mapped[str | None] = mapped_column(sa.String(200))
-    state: Mapped[str] = mapped_column(sa.String(20), default="wachtend", index=True)
+    state: Mapped[str] = mapped_column(sa.String(20), default=JobState.WACHTEND.value,
+                                       index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     max_attempts: Mapped[int] = mapped_column(default=6)
     error: Mapped[str | None] = mapped_column(sa.Text)

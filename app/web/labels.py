@@ -6,6 +6,7 @@ from app.domain.organisations import Involvement
 from app.domain.organisations import OrgKind
 from app.domain.states import AgreementKind
 from app.domain.states import BulkItemState
+from app.domain.states import JobState
 from app.domain.states import PackageState
 from app.domain.states import SignerState
 
@@ -13,7 +14,7 @@ AGREEMENT_KINDS = {kind.value: kind.label for kind in AgreementKind}
 
 SIGNER_STATES = {state.value: state.label for state in SignerState}
 
-JOB_STATES = {"wachtend": "Wachtend", "bezig": "Bezig", "klaar": "Klaar", "mislukt": "Mislukt"}
+JOB_STATES = {state.value: state.label for state in JobState}
 
 BULK_ITEM_STATES = {state.value: state.label for state in BulkItemState}
 

@@ -113,9 +113,10 @@ for _name, _label in FILTERS.items():
 @bp.app_context_processor
 def labels():
     """Texts several pages share."""
+    from app.domain.states import JobState
     from app.web.labels import PROVIDER_HINT
 
-    return {"provider_hint": PROVIDER_HINT}
+    return {"provider_hint": PROVIDER_HINT, "JobState": JobState}
 
 
 @bp.app_template_filter("procent")

@@ -17,6 +17,7 @@ from app.domain.organisations import Involvement
 from app.domain.organisations import OrgKind
 from app.domain.organisations import Person
 from app.domain.rules import SolutionRequest
+from app.domain.states import JobState
 from app.domain.states import PackageState
 from app.extensions import db
 from app.runtime import runtime
@@ -90,8 +91,8 @@ def drain_jobs() -> None:
         runner.wait()
         db.session.expire_all()
         if not db.session.scalar(sa.select(sa.func.count(JobRun.id)).where(sa.or_(
-                JobRun.state == "bezig",
-                sa.and_(JobRun.state == "wachtend", JobRun.due_at <= utcnow())))):
+                JobRun.state == JobState.BEZIG,
+                sa.and_(JobRun.state == JobState.WACHTEND, JobRun.due_at <= utcnow())))):
             return
     raise AssertionError("background jobs did not finish")
 
