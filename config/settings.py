@@ -149,6 +149,14 @@ class Settings(BaseSettings):
         default=None, pattern=r"^https?://[^\s/]+(/[^\s]*)?$",
         description="RFC 3161 timestamp authority: seals become PAdES B-T instead of B-B")
 
+    # Outgoing webhooks (package events for NVSI's other systems)
+    outgoing_webhooks_allow_private: bool = Field(
+        default=False, description="also deliver to plain http:// and to private, loopback "
+        "and link-local addresses (tests, a receiver on the same machine)")
+    outgoing_webhooks_timeout: float = Field(default=10, gt=0, le=60,
+                                             description="seconds to wait for a receiver")
+    outgoing_webhooks_max_attempts: int = Field(default=10, ge=1, le=50)
+
     # Staff sign-in
     session_cookie_secure: bool = False
     login_max_failures: int = Field(default=5, ge=1, le=100)

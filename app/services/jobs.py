@@ -24,6 +24,7 @@ def register_jobs(settings) -> None:
     from app.services import council
     from app.services import documents
     from app.services import mailing
+    from app.services import outgoing_webhooks
     from app.services import reminders
     from app.services import sending
     from app.services.errors import ServiceError
@@ -41,6 +42,8 @@ def register_jobs(settings) -> None:
     register(correcting.resend_correction,
              "Gecorrigeerd pakket: documenten maken en verzenden")
     register(bulk.make_bulk_item, "Pakket maken en verzenden (bulk)")
+    register(outgoing_webhooks.deliver, "Gebeurtenis naar een ander systeem sturen (webhook)",
+             max_attempts=settings.outgoing_webhooks_max_attempts)
     periodic(council.send_due_council_reminders, dt.timedelta(days=1),
              "Herinneringen raadsprocedure versturen")
     periodic(reminders.send_due_reminders, dt.timedelta(hours=1),

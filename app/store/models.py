@@ -784,3 +784,72 @@ class KasEntry(db.Model):
     at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     wish: Mapped[ImprovementWish | None] = relationship()
+
+
+class OutgoingEndpoint(db.Model):
+    """An address of another NVSI system that receives package events as signed webhooks.
+
+    `secret` (`whsec_` + base64) signs every message (Standard Webhooks); it is shown once,
+    when the endpoint is registered, and never logged. `events` lists the event types wanted.
+    """
+
+    __tablename__ = "outgoing_endpoint"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    url: Mapped[str] = mapped_column(sa.String(2000))
+    events: Mapped[list] = mapped_column(sa.JSON, default=list)
+    secret: Mapped[str] = mapped_column(sa.String(120))
+    created_by: Mapped[str] = mapped_column(sa.String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    disabled_at: Mapped[dt.datetime | None]
+
+
+class OutgoingEvent(db.Model):
+    """One package event as a message: its `webhook_id` (the same on every attempt and for
+    every endpoint) and the exact JSON body that is signed and sent."""
+
+    __tablename__ = "outgoing_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    webhook_id: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    package_id: Mapped[int] = mapped_column(sa.ForeignKey("package.id"), index=True)
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class OutgoingDelivery(db.Model):
+    """One event for one endpoint: its attempts, and the job that (re)tries it (`job_id`: the
+    latest; its state and `due_at` say whether and when the next attempt comes)."""
+
+    __tablename__ = "outgoing_delivery"
+    __table_args__ = (sa.UniqueConstraint("endpoint_id", "event_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    endpoint_id: Mapped[int] = mapped_column(sa.ForeignKey("outgoing_endpoint.id"), index=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("outgoing_event.id"), index=True)
+    job_id: Mapped[int | None] = mapped_column(sa.ForeignKey("job_run.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    delivered_at: Mapped[dt.datetime | None]
+
+    endpoint: Mapped[OutgoingEndpoint] = relationship()
+    event: Mapped[OutgoingEvent] = relationship()
+    job: Mapped[JobRun | None] = relationship()
+    attempts: Mapped[list[OutgoingAttempt]] = relationship(
+        back_populates="delivery", order_by="OutgoingAttempt.id", cascade="all, delete-orphan")
+
+
+class OutgoingAttempt(db.Model):
+    """One POST of an event to an endpoint: the HTTP status, or what went wrong (Dutch)."""
+
+    __tablename__ = "outgoing_attempt"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    delivery_id: Mapped[int] = mapped_column(sa.ForeignKey("outgoing_delivery.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    status: Mapped[int | None]
+    error: Mapped[str | None] = mapped_column(sa.String(500))
+    actor: Mapped[str] = mapped_column(sa.String(200))  # "systeem", or who asked to resend
+
+    delivery: Mapped[OutgoingDelivery] = relationship(back_populates="attempts")

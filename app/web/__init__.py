@@ -5,6 +5,7 @@
 
 from app.web import admin  # noqa: F401  (pages on bp)
 from app.web import alv  # noqa: F401  (pages on bp)
+from app.web import admin_webhooks  # noqa: F401  (pages on bp)
 from app.web import bulk  # noqa: F401  (pages on bp)
 from app.web import organisations  # noqa: F401  (pages on bp)
 from app.web import outbox  # noqa: F401  (pages on bp)
