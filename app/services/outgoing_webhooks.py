@@ -83,13 +83,14 @@ def announce(package: Package, event: PackageEvent) -> OutgoingEvent | None:
     return message
 
 
-def _job(delivery_id: int):
-    return enqueue(deliver, delivery_id, key=f"outgoing-delivery:{delivery_id}",
+def _job(delivery_id: int, actor: str = SYSTEM):
+    return enqueue(deliver, delivery_id, actor, key=f"outgoing-delivery:{delivery_id}",
                    background=True, commit=False)
 
 
-def deliver(delivery_id: int) -> None:
-    """POST the event to its receiver once, signed; record the attempt (commits). Raise
+def deliver(delivery_id: int, actor: str = SYSTEM) -> None:
+    """POST the event to its receiver once, signed; record the attempt (commits), with
+    `actor` when someone asked for it by hand. Raise
     DeliveryFailed (tried again later) when it did not arrive, ServiceError (not tried
     again) when the address is no longer allowed. Nothing happens for a delivery that
     arrived already or whose receiver was switched off."""
@@ -98,7 +99,7 @@ def deliver(delivery_id: int) -> None:
         return
     endpoint, event = delivery.endpoint, delivery.event
     if endpoint.disabled_at is not None:
-        _attempt(delivery, None, "Niet verstuurd: het adres is uitgeschakeld.", SYSTEM)
+        _attempt(delivery, None, "Niet verstuurd: het adres is uitgeschakeld.", actor)
         db.session.commit()
         return
     settings = runtime().settings
@@ -106,7 +107,7 @@ def deliver(delivery_id: int) -> None:
         check_receiver_url(endpoint.url,
                            allow_plain_http=settings.outgoing_webhooks_allow_private)
     except InputError as exc:
-        _refuse(delivery, exc.message)
+        _refuse(delivery, exc.message, actor)
     now = dt.datetime.now(dt.UTC)
     headers = {
         "webhook-id": event.webhook_id,
@@ -120,19 +121,20 @@ def deliver(delivery_id: int) -> None:
                                     timeout=(CONNECT_TIMEOUT,
                                              settings.outgoing_webhooks_timeout))
     except InvalidIPAddress:
-        _refuse(delivery, "Geweigerd: het adres wijst naar een intern of lokaal netwerkadres.")
+        _refuse(delivery, "Geweigerd: het adres wijst naar een intern of lokaal netwerkadres.",
+                actor)
     except requests.RequestException as exc:
-        _fail(delivery, None, _describe(exc, settings.outgoing_webhooks_timeout))
+        _fail(delivery, None, _describe(exc, settings.outgoing_webhooks_timeout), actor)
     status = response.status_code
     response.close()
     if 200 <= status < 300:
-        _attempt(delivery, status, None, SYSTEM)
+        _attempt(delivery, status, None, actor)
         delivery.delivered_at = utcnow()
         db.session.commit()
         return
     reason = ("een doorverwijzing (die volgt Tekenklaar niet)" if 300 <= status < 400
               else "een fout")
-    _fail(delivery, status, f"Het systeem antwoordde met {reason}: HTTP {status}.")
+    _fail(delivery, status, f"Het systeem antwoordde met {reason}: HTTP {status}.", actor)
 
 
 def _http(settings) -> requests.Session:
@@ -161,15 +163,16 @@ def _attempt(delivery: OutgoingDelivery, status: int | None, error: str | None,
                                    error=error, actor=actor))
 
 
-def _fail(delivery: OutgoingDelivery, status: int | None, error: str) -> NoReturn:
-    _attempt(delivery, status, error, SYSTEM)
+def _fail(delivery: OutgoingDelivery, status: int | None, error: str,
+          actor: str) -> NoReturn:
+    _attempt(delivery, status, error, actor)
     db.session.commit()
     log.info("outgoing webhook delivery %s failed (status %s)", delivery.id, status)
     raise DeliveryFailed(error)
 
 
-def _refuse(delivery: OutgoingDelivery, error: str) -> NoReturn:
-    _attempt(delivery, None, error, SYSTEM)
+def _refuse(delivery: OutgoingDelivery, error: str, actor: str) -> NoReturn:
+    _attempt(delivery, None, error, actor)
     db.session.commit()
     log.warning("outgoing webhook delivery %s refused: address not allowed", delivery.id)
     raise ServiceError(error)
@@ -185,7 +188,8 @@ def redeliver(delivery_id: int, actor: str) -> OutgoingDelivery:
     if delivery.endpoint.disabled_at is not None:
         raise ServiceError("Dit adres is uitgeschakeld; er wordt niets meer naartoe gestuurd.")
     delivery.delivered_at = None
-    job = _job(delivery.id)  # a retry that waits is this same job: it is moved to now
+    job = _job(delivery.id, actor)  # a retry that waits is this same job: moved to now
+    job.args = [delivery.id, actor]
     if job.due_at > utcnow():
         job.due_at = utcnow()
     delivery.job = job

@@ -147,7 +147,8 @@ def test_a_failing_receiver_is_tried_again_with_the_same_webhook_id(ctx, httpser
     assert len(receiver.requests) == 3
     assert receiver.requests[2][0]["Webhook-Id"] == first[0]["Webhook-Id"]
     [delivery] = delivery_log(endpoint_id)
-    assert [a.status for a in delivery.attempts] == [500, 204, 204]
+    assert [(a.status, a.actor) for a in delivery.attempts] == [
+        (500, "systeem"), (204, "systeem"), (204, "beheer@nvsi.nl")]
 
 
 def test_a_receiver_that_stays_down_is_given_up_after_the_last_attempt(ctx, httpserver):
