@@ -12,6 +12,10 @@ from app.extensions import db
 from app.store.models import BulkItem
 from app.store.models import BulkRun
 from app.store.models import Organisation
+from app.store.models import OutgoingAttempt
+from app.store.models import OutgoingDelivery
+from app.store.models import OutgoingEndpoint
+from app.store.models import OutgoingEvent
 from app.store.models import OutgoingMail
 from app.store.models import Package
 from tests.web.support import GEMEENTE_LID
@@ -67,14 +71,26 @@ def fill_every_page_kind(app) -> list[str]:
         run.items.append(BulkItem(organisation_id=organisation.id,
                                   organisation_label=organisation.name, state="mislukt",
                                   error="Geen contactpersoon bekend. " + "z" * 120))
-        db.session.add_all([mail, run])
+        endpoint = OutgoingEndpoint(name="Ledenadministratie", created_by="test",
+                                    url="https://leden.nvsi.example/" + "webhooks" * 30,
+                                    events=["package.archived"],  # none come here
+                                    secret="whsec_" + "A" * 44)
+        event = OutgoingEvent(webhook_id="msg_" + "b" * 24, kind="package.created",
+                              package_id=packages["concept"], body="{}")
+        delivery = OutgoingDelivery(endpoint=endpoint, event=event, attempts=[
+            OutgoingAttempt(status=500, error="Het systeem antwoordde met een fout: HTTP 500.",
+                            actor="systeem"),
+            OutgoingAttempt(error="Geen antwoord binnen 10 seconden.", actor=ADMIN_EMAIL)])
+        db.session.add_all([mail, run, delivery])
         db.session.commit()
         mail_id, run_id, organisation_id = mail.id, run.id, organisation.id
+        endpoint_id = endpoint.id
         demo_packages = db.session.scalars(sa.select(Package.id)).all()
     return (["/", "/?q=utrecht&status=concept", "/gemeenten", "/organisaties",
              f"/organisaties/{organisation_id}", "/pakketten/nieuw", "/bulk", f"/bulk/{run_id}",
              "/uitgaande-mail", f"/uitgaande-mail/{mail_id}", "/sjablonen",
-             "/beheer/gebruikers", "/beheer/tokens", "/account/wachtwoord", "/zo-werkt-het",
+             "/beheer/gebruikers", "/beheer/tokens", "/beheer/webhooks",
+             f"/beheer/webhooks/{endpoint_id}", "/account/wachtwoord", "/zo-werkt-het",
              f"/pakketten/{packages['verzonden']}/corrigeren",
              "/beheer/alv", "/beheer/alv/vergaderingen/1", "/beheer/alv/besluiten/1",
              "/beheer/tarieven/nieuw", "/beheer/tarieven/2026",
