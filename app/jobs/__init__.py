@@ -158,7 +158,8 @@ def _insert(values: dict) -> JobRun:
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    waiting = JobRun.state == JobState.WACHTEND.value
+    # the partial index's own predicate, as SQL text: PostgreSQL matches it literally
+    waiting = sa.text(f"state = '{JobState.WACHTEND.value}'")
     for _ in range(3):
         db.session.execute(insert(JobRun).values(**values).on_conflict_do_nothing(
             index_elements=["key"], index_where=waiting))

@@ -97,6 +97,20 @@ def drain_jobs() -> None:
     raise AssertionError("background jobs did not finish")
 
 
+def sign_on_paper(package_id: int) -> Package:
+    """Send the package (state `klaar`) with the manual provider, upload a signed scan of
+    each document to sign, and let the jobs (archiving) finish; return the package."""
+    from app.services.sending import send_package
+    from app.services.sending import upload_signed_scan
+
+    send_package(package_id, "manual", "medewerker@nvsi.nl")
+    for document in [d for d in package(package_id).documents if d.signed_required]:
+        upload_signed_scan(package_id, document.id, tiny_pdf(f"scan {document.id}"),
+                           "medewerker@nvsi.nl")
+    drain_jobs()
+    return package(package_id)
+
+
 def package(package_id: int) -> Package:
     db.session.expire_all()
     return db.session.get(Package, package_id)

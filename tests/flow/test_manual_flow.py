@@ -34,6 +34,7 @@ from .helpers import drain_jobs
 from .helpers import new_package
 from .helpers import package
 from .helpers import package_with_stub_pdfs
+from .helpers import sign_on_paper
 from .helpers import timeline_messages
 from .helpers import tiny_pdf
 from .helpers import transitions
@@ -92,14 +93,9 @@ def test_the_completion_certificate_is_a_pdf_a_without_internal_addresses(ctx):
     """On paper, the archived package gets a completion certificate (PDF/A from the template,
     real LibreOffice) in place of a text report: hashes and signers, no staff address; the
     completion mail and the ZIP carry it."""
-    package_id = package_with_stub_pdfs()
-    send(package_id)
-    for document in [d for d in package(package_id).documents if d.signed_required]:
-        upload_signed_scan(package_id, document.id, tiny_pdf(f"scan {document.id}"),
-                           "medewerker@nvsi.nl")
-    drain_jobs()
-    done = package(package_id)
+    done = sign_on_paper(package_with_stub_pdfs())
     assert done.state == "gearchiveerd"
+    package_id = done.id
     certificate = runtime().store.get(done.audit_trail_key)
     reader = PdfReader(io.BytesIO(certificate))
     text = re.sub(r"\s+", "", "".join(page.extract_text() for page in reader.pages))

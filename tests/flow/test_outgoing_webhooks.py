@@ -16,7 +16,6 @@ from app.services.outgoing_webhooks import delivery_state
 from app.services.outgoing_webhooks import redeliver
 from app.services.sending import cancel_package
 from app.services.sending import send_package
-from app.services.sending import upload_signed_scan
 from app.services.webhook_endpoints import delivery_log
 from app.services.webhook_endpoints import register_endpoint
 from app.store.models import JobRun
@@ -25,9 +24,8 @@ from tests.conftest import base_settings
 
 from .helpers import PERSONAL
 from .helpers import drain_jobs
-from .helpers import package
 from .helpers import package_with_stub_pdfs
-from .helpers import tiny_pdf
+from .helpers import sign_on_paper
 
 ALL = ["package.created", "package.sent", "package.signed", "package.archived",
        "package.declined", "package.withdrawn"]
@@ -79,14 +77,9 @@ def send(package_id):
 def test_a_package_walked_to_archived_is_announced_with_valid_signatures(ctx, httpserver):
     receiver = Receiver(httpserver)
     _, secret = register(receiver.url)
-    package_id = package_with_stub_pdfs()
-    send(package_id)
-    for document in [d for d in package(package_id).documents if d.signed_required]:
-        upload_signed_scan(package_id, document.id, tiny_pdf(f"scan {document.id}"),
-                           "medewerker@nvsi.nl")
-    drain_jobs()
-    done = package(package_id)
+    done = sign_on_paper(package_with_stub_pdfs())
     assert done.state == "gearchiveerd"
+    package_id = done.id
 
     messages = receiver.verified(secret)
     assert [m["type"] for m in messages] == ["package.created", "package.sent",

@@ -11,6 +11,7 @@ from werkzeug import Response
 from tests.web.support import make_package
 from tests.web.support import wait_for_background_jobs
 from tests.web.test_browser import check_accessible
+from tests.web.test_layout_browser import sign_in_as
 
 pytestmark = pytest.mark.browser
 
@@ -56,10 +57,7 @@ def test_a_beheerder_registers_an_address_and_reads_its_log(live_app, page, http
     httpserver.expect_request("/tekenklaar", method="POST").respond_with_handler(receive)
     with live_app.app_context():
         create_user(EMAIL, "Bea Heer", PASSWORD, role="beheerder")
-    page.goto("/inloggen")
-    page.get_by_label("E-mailadres").fill(EMAIL)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
+    sign_in_as(page, EMAIL, PASSWORD)
     page.get_by_role("link", name="Beheer").click()
     page.get_by_role("link", name="Uitgaande webhooks").click()
     page.get_by_role("heading", level=1, name="Uitgaande webhooks").wait_for()
