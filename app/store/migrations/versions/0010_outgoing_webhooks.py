@@ -1,14 +1,14 @@
 """outgoing webhooks: endpoints of NVSI's other systems, package events, deliveries, attempts
 
 Revision ID: outgoing_webhooks
-Revises: 0008_lifecycle
+Revises: correction
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = 'outgoing_webhooks'
-down_revision = '0008_lifecycle'
+down_revision = 'correction'
 branch_labels = None
 depends_on = None
 
