@@ -1,14 +1,14 @@
 """outgoing webhooks: endpoints of NVSI's other systems, package events, deliveries, attempts
 
 Revision ID: outgoing_webhooks
-Revises: correction
+Revises: improvements
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = 'outgoing_webhooks'
-down_revision = 'correction'
+down_revision = 'improvements'
 branch_labels = None
 depends_on = None
 
