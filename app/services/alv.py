@@ -47,6 +47,11 @@ def get_decision(decision_id: int) -> AlvDecision:
     return _get(AlvDecision, decision_id, "Dit ALV-besluit bestaat niet.")
 
 
+def decision_by_number(number: str) -> AlvDecision | None:
+    """The decision with this number in the register, or None."""
+    return db.session.scalar(sa.select(AlvDecision).where(AlvDecision.number == number.strip()))
+
+
 def _get(model, row_id: int, missing: str):
     row = db.session.get(model, row_id)
     if row is None:

@@ -147,18 +147,35 @@ def parse_step(action: WishAction, data: Mapping[str, str],
         values["adopted"] = outcome != "verworpen"
         values["alv_number"] = _text(data, "alv_number", "Besluitnummer ALV", errors,
                                      max_length=100, free=True)
-        try:
-            values["alv_on"] = clean_date(data.get("alv_on"), "alv_on", "Datum ALV-besluit")
-        except InputError as exc:
-            errors["alv_on"] = exc.message
-        else:
-            if values["alv_on"] > today:
-                errors["alv_on"] = "Datum ALV-besluit: die ligt in de toekomst."
+        _alv_decision(data, values, errors)
     elif action is WishAction.DELIVER:
         values["actual_cost"] = _amount(data, "actual_cost", "Werkelijke kosten", errors)
     if errors:
         raise WishInputError(errors)
     return Step(happened_on, reason, **values)
+
+
+def _alv_decision(data, values: dict, errors: dict[str, str]) -> None:
+    """The ALV decision is one of the register's (app/services/alv.py): its number must be
+    there, and its date is the register's (filled in when left empty)."""
+    from app.services.alv import decision_by_number
+
+    decision = decision_by_number(values["alv_number"]) if values["alv_number"] else None
+    if values["alv_number"] and decision is None:
+        errors["alv_number"] = ("Besluitnummer ALV: dit besluit staat niet in het ALV-register. "
+                                "Leg het eerst vast onder 'ALV en tarieven'.")
+    typed = (data.get("alv_on") or "").strip()
+    if not typed:
+        values["alv_on"] = decision.decided_on if decision else None
+        return
+    try:
+        values["alv_on"] = clean_date(typed, "alv_on", "Datum ALV-besluit")
+    except InputError as exc:
+        errors["alv_on"] = exc.message
+        return
+    if decision is not None and values["alv_on"] != decision.decided_on:
+        errors["alv_on"] = (f"Datum ALV-besluit: besluit {decision.number} is volgens het "
+                            f"ALV-register genomen op {format_date(decision.decided_on)}.")
 
 
 def _text(data, name, label, errors, *, max_length: int, free: bool = False) -> str:

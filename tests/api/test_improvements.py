@@ -75,9 +75,17 @@ def test_wishes_walked_through_the_api_with_the_ledger(app, api):
     assert [d["kind"] for d in approved["documents"]] == ["voorstel_bestuur", "alv_agendapunt"]
     waiting = check_problem(_step(api, second["id"], "opdracht"), 409)
     assert "de ALV moet eerst besluiten" in waiting["detail"]
+    # the ALV's decision is one of the register's (the seed has 2026-09 of 19 November 2026)
+    unknown = check_problem(_step(api, second["id"], "alv_besluit", outcome="aangenomen",
+                                  alv_number="ALV-2026-07"), 422)
+    assert "staat niet in het ALV-register" in unknown["errors"]["alv_number"]
+    wrong_day = check_problem(_step(api, second["id"], "alv_besluit", outcome="aangenomen",
+                                    alv_number="2026-09", alv_on="2026-06-20"), 422)
+    assert wrong_day["errors"]["alv_on"].endswith("genomen op 19 november 2026.")
     decided = _step(api, second["id"], "alv_besluit", outcome="aangenomen",
-                    alv_number="ALV-2026-07", alv_on="2026-06-20").get_json()
-    assert decided["state"] == "alv_besloten" and decided["alv_decision_number"] == "ALV-2026-07"
+                    alv_number="2026-09").get_json()
+    assert decided["state"] == "alv_besloten" and decided["alv_decision_number"] == "2026-09"
+    assert decided["alv_decision_on"] == "2026-11-19"
     _step(api, second["id"], "opdracht")
     done = _step(api, second["id"], "opleveren", actual_cost="19500.00").get_json()
     assert done["state"] == "opgeleverd" and done["actual_cost"] == "19500.00"
