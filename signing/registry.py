@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 ENTRY_POINT_GROUP = "tekenklaar.signing_providers"
 
 BUILTINS: Mapping[str, str] = MappingProxyType({
+    "builtin": "signing.providers.builtin:BuiltinProvider",
     "manual": "signing.providers.manual:ManualProvider",
     "signhost": "signing.providers.signhost:SignhostProvider",
     "validsign": "signing.providers.validsign:ValidSignProvider",

@@ -65,7 +65,7 @@ class ManualProvider(Provider):
         if existing_envelope_id is not None:
             return existing_envelope_id
         digest = hashlib.sha256(request.idempotency_key.encode("utf-8")).hexdigest()
-        envelope_id = f"manual-{digest[:32]}"
+        envelope_id = f"{self.name}-{digest[:32]}"
         if on_created is not None:
             on_created(envelope_id)
         return envelope_id
