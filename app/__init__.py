@@ -132,6 +132,7 @@ def _configure_extensions(app: Flask, settings: Settings, reference) -> None:
 def _register_blueprints(app: Flask) -> None:
     from app import api
     from app import ops
+    from app import signers
     from app import web
     from app import webhooks
     from app.extensions import csrf
@@ -140,6 +141,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(web.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     app.register_blueprint(webhooks.bp, url_prefix="/webhooks")
+    app.register_blueprint(signers.bp, url_prefix="/ondertekenen")
     csrf.exempt(api.bp)
     csrf.exempt(webhooks.bp)
 

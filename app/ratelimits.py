@@ -32,6 +32,10 @@ def webhooks_limit() -> str:
     return runtime().settings.ratelimit_webhooks
 
 
+def signing_limit() -> str:
+    return runtime().settings.ratelimit_signing
+
+
 def configure(app: Flask, settings) -> None:
     """Bind the limiter to `app` with the storage and switches from settings."""
     app.config.update(

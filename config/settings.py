@@ -125,7 +125,11 @@ class Settings(BaseSettings):
         description="automatic reminders N days after a signer's turn began (empty: none)")
 
     # Signing
-    signing_provider: str = Field(default="manual", pattern=r"^[a-z][a-z0-9_]*$")
+    signing_provider: str | None = Field(
+        default=None, pattern=r"^[a-z][a-z0-9_]*$",
+        description="default: builtin when a sealing certificate is configured, else manual")
+    builtin_link_days: int = Field(default=14, ge=1, le=90,
+                                   description="how long a signing link works")
     signhost_base_url: str = "https://api.signhost.com"
     signhost_app_key: SecretStr | None = None
     signhost_api_key: SecretStr | None = None
@@ -170,6 +174,7 @@ class Settings(BaseSettings):
     ratelimit_login: str = "10 per minute; 50 per hour"
     ratelimit_api: str = "300 per minute"
     ratelimit_webhooks: str = "300 per minute"
+    ratelimit_signing: str = "60 per minute; 600 per hour"
     proxy_count: int = Field(default=0, ge=0, le=5,
                              description="reverse proxies in front that set X-Forwarded-For")
 

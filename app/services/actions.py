@@ -23,6 +23,7 @@ from app.extensions import db
 from app.jobs import enqueue
 from app.jobs import job_name
 from app.runtime import runtime
+from app.services.providers import default_provider
 from app.services.errors import ServiceError
 from app.services.lifecycle import require
 from app.services.packages import get_package
@@ -81,7 +82,7 @@ def request_send(package_id: int, provider_name: str | None, actor: str,
     from signing import SigningError
 
     package = get_package(package_id)
-    name = provider_name or package.provider or runtime().settings.signing_provider
+    name = provider_name or package.provider or default_provider()
     _check_sendable(package, PackageState(package.state), name)
     try:
         provider(name)

@@ -41,6 +41,7 @@ from app.mail.links import link_valid_until
 from app.mail.links import make_link
 from app.runtime import runtime
 from app.services import timeline
+from app.services.providers import default_provider
 from app.domain.states import MailState
 from app.domain.states import SignerState
 from app.services.errors import NotFound
@@ -65,6 +66,7 @@ KIND_BOARD_TURN = "beurt_bestuur"
 KIND_COMPLETED = "voltooid"
 KIND_COMPLETED_COPY = "voltooid_kopie"
 KIND_CORRECTION = "correctie"
+KIND_SIGNING_LINK = "ondertekenverzoek"
 KIND_COUNCIL = {  # the raad step (Gemeentewet art. 160 lid 2), one mail per step
     "start": "raad_gestart",
     "naar_raad": "raad_termijn",
@@ -84,6 +86,7 @@ KIND_LABELS = {
     KIND_COMPLETED: "Ondertekende documenten",
     KIND_COMPLETED_COPY: "Kopie ondertekende documenten (NVSI)",
     KIND_CORRECTION: "Eerder verzoek vervalt, gecorrigeerd verzoek volgt",
+    KIND_SIGNING_LINK: "Link om te ondertekenen",
 }
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -238,12 +241,41 @@ def queue_correction(old: Package, new: Package, reason: str,
         salutation=formal_salutation(new.contact.name),
         new_signers=" en ".join(f"{s.name} ({s.role})" for s in _organisation_signers(new))
         or "de ondertekenaar",
-        manual=(old.provider or runtime().settings.signing_provider) == "manual")
+        manual=(old.provider or default_provider()) == "manual")
     subject = (f"Vervallen: verzoek tot ondertekening {old.reference_number}; een "
                f"gecorrigeerd verzoek volgt ({new.reference_number})")
     recipients = _recipients(new.contact, *_organisation_signers(new), old.contact,
                              *_organisation_signers(old))
     return _queue(old, KIND_CORRECTION, recipients, subject, "correctie", context, [])
+def queue_signing_link(package: Package, signer, url: str, expires_on: dt.date,
+                       previous=None) -> OutgoingMail:
+    """Queue the mail with `signer`'s personal signing link (built-in signing); return the
+    row. `previous` is the signer who signed just before (None for the first). The caller
+    commits."""
+    context = _context(package)
+    party = runtime().reference.association.name if signer.party == "nvsi" \
+        else package.organisation.name
+    context.update(salutation=formal_salutation(signer.name), url=url, expires_on=expires_on,
+                   role=signer.role, party=party, first=previous is None,
+                   previous=f"{previous.name} ({previous.role})" if previous else "")
+    subject = f"Ter ondertekening: {package.organisation.name} ({package.reference_number})"
+    return _queue(package, KIND_SIGNING_LINK, _recipients(signer), subject, "ondertekenverzoek",
+                  context, [])
+
+
+def send_signing_code(package: Package, signer, code: str, minutes: int) -> None:
+    """Send `signer` the one-time code at once, past the queue: the code must not be kept in
+    the database, and it is only useful for a few minutes. Raises MailError (Dutch)."""
+    settings = runtime().settings
+    context = {"association": runtime().reference.association, "name": signer.name,
+               "organisation": package.organisation.name, "reference": package.reference_number,
+               "code": code, "minutes": minutes}
+    text, html = render("ondertekencode", **context)
+    message = build_message(sender=settings.mail_from, recipients=_recipients(signer),
+                            subject=f"Uw code om te ondertekenen ({package.reference_number})",
+                            text=text, html=html, attachments=[],
+                            message_id=new_message_id(settings.mail_from, f"code-{signer.id}"))
+    make_backend(settings).send(message)
 
 
 def queue_council_mail(package: Package, step: str, text: dict,
@@ -318,7 +350,7 @@ def _context(package: Package) -> dict:
         "signers": list(package.signers),
         "organisation_signers": " en ".join(f"{s.name} ({s.role})"
                                             for s in organisation_signers) or "de ondertekenaar",
-        "manual": (package.provider or settings.signing_provider) == "manual",
+        "manual": (package.provider or default_provider()) == "manual",
         "sign_within_days": settings.overdue_signature_days,
         "links_until": link_valid_until() if _linked() else None,
     }

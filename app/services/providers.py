@@ -81,7 +81,29 @@ def provider_options(name: str) -> dict:
         options.setdefault("timeout", settings.provider_timeout)
     if name == "manual":
         options["secret"] = manual_secret()
+    if name == BUILTIN:
+        options["secret"] = builtin_secret()
     return options
+
+
+BUILTIN = "builtin"
+
+
+def default_provider() -> str:
+    """The provider for a new send: `signing_provider` when set, else the built-in signing
+    pages once NVSI has configured a (real) sealing certificate, else signing on paper."""
+    settings = runtime().settings
+    if settings.signing_provider:
+        return settings.signing_provider
+    from app.documents.sealing import sealing_configured
+
+    return BUILTIN if sealing_configured(settings) else "manual"
+
+
+def builtin_secret() -> str:
+    """The key that signs the signing pages' steps for the built-in provider."""
+    key = runtime().settings.secret().encode()
+    return hmac.new(key, b"tekenklaar builtin signing", hashlib.sha256).hexdigest()
 
 
 def manual_secret() -> str:

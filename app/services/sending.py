@@ -39,6 +39,8 @@ from app.services.lifecycle import require
 from app.services.orphans import UNCLEAR_SEND
 from app.services.packages import get_package
 from app.services.providers import manual_secret
+from app.services.providers import BUILTIN
+from app.services.providers import default_provider
 from app.services.providers import provider as get_provider
 from app.services.tracking import apply_events
 from app.services.tracking import document_key
@@ -81,7 +83,7 @@ def send_package(package_id: int, provider_name: str | None, actor: str,
     """
     package = get_package(package_id)
     state = PackageState(package.state)
-    name = provider_name or package.provider or runtime().settings.signing_provider
+    name = provider_name or package.provider or default_provider()
     _check_sendable(package, state, name)
     try:
         adapter = get_provider(name)
@@ -168,6 +170,11 @@ def _send(package_id: int, adapter, name: str, key: str, actor: str,
     package.send_unknown_at = None
     if PackageState(package.state) in SENDABLE:  # the rule's states, read again under lock
         mark_sent(package, actor, f"Verzonden voor ondertekening via {provider_label(name)}.")
+        if name == BUILTIN:  # our own pages: the first signer gets their link now
+            from app.services.signing_links import invite
+            from app.services.signing_links import next_signer
+
+            invite(package, next_signer(package))
         queue_mail_delivery(package_id)
     db.session.commit()
     return get_package(package_id)

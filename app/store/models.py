@@ -488,6 +488,43 @@ class LoginThrottle(db.Model):
     window_start: Mapped[dt.datetime]
 
 
+class SigningLink(db.Model):
+    """One mailed link of the built-in signing pages: bound to one signer and to the SHA-256
+    of the documents as they were when it was sent. Only the SHA-256 of the link's token and
+    an HMAC of the e-mailed code are kept. The row is also the evidence of that signer's
+    signature: where the code went, when it was asked and entered, from which IP address and
+    browser, the statement accepted and the documents seen."""
+
+    __tablename__ = "signing_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    package_id: Mapped[int] = mapped_column(sa.ForeignKey("package.id"), index=True)
+    signer_id: Mapped[int] = mapped_column(sa.ForeignKey("signer.id"), index=True)
+    token_sha256: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    documents: Mapped[list] = mapped_column(sa.JSON, default=list)  # [{id, title, sha256}]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime]
+    replaced_at: Mapped[dt.datetime | None]  # a newer link for the same signer was sent
+    email: Mapped[str] = mapped_column(sa.String(320))  # where the codes go
+    code_hmac: Mapped[str | None] = mapped_column(sa.String(64))
+    code_sent_at: Mapped[dt.datetime | None]
+    code_expires_at: Mapped[dt.datetime | None]
+    codes_sent: Mapped[int] = mapped_column(default=0)
+    code_failures: Mapped[int] = mapped_column(default=0)  # wrong tries of the current code
+    code_verified_at: Mapped[dt.datetime | None]
+    session_nonce: Mapped[str | None] = mapped_column(sa.String(64))
+    ip_address: Mapped[str | None] = mapped_column(sa.String(64))
+    user_agent: Mapped[str | None] = mapped_column(sa.String(500))
+    viewed_at: Mapped[dt.datetime | None]
+    typed_name: Mapped[str | None] = mapped_column(sa.String(200))
+    statement: Mapped[str | None] = mapped_column(sa.Text)
+    decision: Mapped[str | None] = mapped_column(sa.String(20))  # ondertekend / geweigerd
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+    decided_at: Mapped[dt.datetime | None]
+
+    signer: Mapped[Signer] = relationship()
+
+
 class SignedUpload(db.Model):
     """One signed scan uploaded for a document; every upload is kept, none overwritten (the
     document's signed_key names the newest)."""

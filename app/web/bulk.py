@@ -27,6 +27,7 @@ from app.domain.rules import RuleError
 from app.domain.rules import plan_package
 from app.extensions import db
 from app.runtime import runtime
+from app.services.providers import default_provider
 from app.services.errors import NotFound
 from app.services.errors import ServiceError
 from app.services.fee_schedules import priced_reference
@@ -46,7 +47,7 @@ def bulk_index():
     from app.services.providers import available_providers
 
     providers = available_providers()
-    default = runtime().settings.signing_provider
+    default = default_provider()
     values = {"provider": default if default in providers else (providers[:1] or [""])[0]}
     return _bulk_page(values)
 

@@ -28,6 +28,7 @@ from app.domain.states import PackageState
 from app.domain.states import TransitionError
 from app.extensions import db
 from app.runtime import runtime
+from app.services.providers import default_provider
 from app.services.errors import NotFound
 from app.services.errors import ServiceError
 from app.services.intake import IntakeError
@@ -388,7 +389,7 @@ def _package_page(package_id: int, errors: dict | None = None, status: int = 200
         catalogue=runtime().reference.solutions,
         actions=actions,
         providers=_provider_choices(package) if "verzenden" in actions else [],
-        default_provider=package.provider or runtime().settings.signing_provider,
+        default_provider=package.provider or default_provider(),
         events=sorted(package.events, key=lambda e: (e.at, e.id), reverse=True),
         reminder_days=runtime().settings.reminder_schedule,
         mail_preview=_mail_preview(package, actions),
@@ -426,7 +427,7 @@ def _mail_preview(package, actions: set[str]):
         return None
     from app.services.mailing import preview_package_sent
 
-    return preview_package_sent(package, package.provider or runtime().settings.signing_provider)
+    return preview_package_sent(package, package.provider or default_provider())
 
 
 def _action_fields(package, actions: set[str]) -> set[str]:

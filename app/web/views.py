@@ -98,7 +98,7 @@ def security_headers(response):
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     if runtime().settings.session_cookie_secure:  # served over HTTPS only
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-    if request.blueprint in ("web", "api", "ops") and request.endpoint != "web.static" \
+    if request.blueprint in ("web", "api", "ops", "signers") and request.endpoint != "web.static" \
             and "no-store" not in response.headers.get("Cache-Control", ""):
         # Pages, downloads (send_file says only no-cache) and API answers hold personal data
         # or contracts: never keep them in any cache, the browser's included.

@@ -12,12 +12,14 @@ codes and evidence live in the app (``app/services/signing_pages.py``, table
   provider's, so states, timeline, archive and mail follow the one path:
 
   ``{"envelope_id": str, "step_id": str, "event": "notified" | "viewed" | "signed" |
-  "declined" | "completed", "signer_key": str | null, "at": ISO 8601 | null,
-  "reason": str | null}``
+  "signed_last" | "declined" | "completed", "signer_key": str | null,
+  "next_signer_key": str | null, "at": ISO 8601 | null, "reason": str | null}``
 
   ``notified``, ``viewed`` and ``signed`` (``signer_key`` required) give the signer events;
+  ``signed`` with ``next_signer_key`` also gives ``SIGNER_NOTIFIED`` for the next signer
+  (whose link went out with it); ``signed_last`` gives ``SIGNER_SIGNED`` and ``COMPLETED``;
   ``declined`` gives ``SIGNER_DECLINED`` and ``DECLINED``; ``completed`` gives ``COMPLETED``.
-  Unknown fields are refused.
+  One step is one body, so it is applied in one transaction. Unknown fields are refused.
 * The header ``X-Tekenklaar-Signature: sha256=<hex HMAC-SHA256(secret, raw body)>``
   authenticates the whole body (``callback_is_trigger`` is False).
 * There is no provider state to ask or download: the app seals the PDFs itself.
@@ -33,7 +35,7 @@ from ..errors import InvalidCallback
 from ..types import EventKind, SigningEvent
 from .manual import ManualProvider
 
-_FIELDS = {"envelope_id", "step_id", "event", "signer_key", "at", "reason"}
+_FIELDS = {"envelope_id", "step_id", "event", "signer_key", "next_signer_key", "at", "reason"}
 _SIGNER_EVENTS = {
     "notified": EventKind.SIGNER_NOTIFIED,
     "viewed": EventKind.SIGNER_VIEWED,
@@ -63,12 +65,23 @@ class BuiltinProvider(ManualProvider):
         at = self._timestamp(payload.get("at"))
         prefix = f"builtin:{envelope_id}:{step_id}"
         reason = payload.get("reason")
-        if event in _SIGNER_EVENTS or event == "declined":
+        if event in _SIGNER_EVENTS or event in ("declined", "signed_last"):
             if not signer_key:
                 raise InvalidCallback("malformed_body", f"{event} needs signer_key")
+        completed = SigningEvent(envelope_id, EventKind.COMPLETED, at,
+                                 f"builtin:{envelope_id}:completed")
         if event in _SIGNER_EVENTS:
-            return [SigningEvent(envelope_id, _SIGNER_EVENTS[event], at, f"{prefix}:{event}",
-                                 signer_key=signer_key)]
+            events = [SigningEvent(envelope_id, _SIGNER_EVENTS[event], at, f"{prefix}:{event}",
+                                   signer_key=signer_key)]
+            following = payload.get("next_signer_key")
+            if event == "signed" and following:
+                events.append(SigningEvent(envelope_id, EventKind.SIGNER_NOTIFIED, at,
+                                           f"{prefix}:notified:{following}",
+                                           signer_key=following))
+            return events
+        if event == "signed_last":
+            return [SigningEvent(envelope_id, EventKind.SIGNER_SIGNED, at, f"{prefix}:signed",
+                                 signer_key=signer_key), completed]
         if event == "declined":
             return [
                 SigningEvent(envelope_id, EventKind.SIGNER_DECLINED, at,
@@ -77,6 +90,5 @@ class BuiltinProvider(ManualProvider):
                              reason=reason),
             ]
         if event == "completed":
-            return [SigningEvent(envelope_id, EventKind.COMPLETED, at,
-                                 f"builtin:{envelope_id}:completed")]
+            return [completed]
         raise InvalidCallback("malformed_body", "unknown event")

@@ -26,7 +26,8 @@ def test_defaults_are_the_embedded_mode(tmp_path, monkeypatch):
     assert settings.database_url == f"sqlite:///{tmp_path / 'tekenklaar.db'}"
     assert settings.storage == "local" and settings.storage_path == tmp_path / "documents"
     assert settings.mail_backend == "outbox" and settings.jobs == "inline"
-    assert settings.signing_provider == "manual"
+    assert settings.signing_provider is None  # chosen by default_provider(): paper until a
+    # sealing certificate is configured
     assert settings.breach_notice_hours == 24
 
 

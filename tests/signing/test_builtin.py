@@ -66,6 +66,15 @@ def test_a_signer_step_becomes_a_signer_event(provider, event, kind):
     assert found.dedupe_key == f"builtin:{ENVELOPE}:link-7:{event}"
 
 
+def test_a_signature_can_notify_the_next_signer_or_complete(provider):
+    headers, body = BuiltinProvider.sign(SECRET, step(next_signer_key="board-1"))
+    found = [(e.kind, e.signer_key) for e in provider.read_callback(headers, body)]
+    assert found == [(EventKind.SIGNER_SIGNED, "org-1"), (EventKind.SIGNER_NOTIFIED, "board-1")]
+    headers, body = BuiltinProvider.sign(SECRET, step(event="signed_last"))
+    found = [(e.kind, e.signer_key) for e in provider.read_callback(headers, body)]
+    assert found == [(EventKind.SIGNER_SIGNED, "org-1"), (EventKind.COMPLETED, None)]
+
+
 def test_a_decline_declines_the_envelope_with_the_reason(provider):
     headers, body = BuiltinProvider.sign(SECRET, step(event="declined", reason="Bedrag klopt niet"))
     found = [(e.kind, e.reason) for e in provider.read_callback(headers, body)]
