@@ -282,7 +282,8 @@ def _mark_empty(value: Any, path: str = "") -> Any:
 # -- checking ----------------------------------------------------------------------------------
 def sample_documents(samples: Mapping[str, PackageFacts], kind: DocumentKind):
     """(sample label, context) for every document of `kind` the sample packages plan (the
-    completion certificate, never planned, has samples of its own)."""
+    completion certificate and the evidence report, never planned, have samples of their
+    own)."""
     if kind is DocumentKind.VOLTOOIINGSCERTIFICAAT:
         from app.documents.samples import sample_certificates
 
@@ -292,6 +293,10 @@ def sample_documents(samples: Mapping[str, PackageFacts], kind: DocumentKind):
         from app.documents.samples import sample_improvement_documents
 
         yield from sample_improvement_documents(dt.date.today())[kind].items()
+    if kind is DocumentKind.ONDERTEKENBEWIJS:
+        from app.documents.samples import sample_evidence
+
+        yield from sample_evidence(dt.date.today()).items()
         return
     for label, facts in samples.items():
         for planned in facts.plan.documents:

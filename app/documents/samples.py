@@ -186,3 +186,32 @@ def sample_improvement_documents(today: dt.date) -> dict[DocumentKind, dict[str,
     }
     return {DocumentKind.VOORSTEL_BESTUUR: proposals, DocumentKind.ALV_AGENDAPUNT: proposals,
             DocumentKind.JAAROVERZICHT_OPLOSSING: overviews}
+
+
+def sample_evidence(today: dt.date) -> dict[str, dict]:
+    """Evidence reports of built-in signing to check their template against: all signed, and
+    one declined."""
+    from app.documents.evidence import SeenDocument
+    from app.documents.evidence import SignerEvidence
+    from app.documents.evidence import evidence_context
+
+    moment = dt.datetime.combine(today, dt.time(10, 30))
+    documents = [SeenDocument("Verwerkersovereenkomst", "a" * 64)]
+
+    def signer(name, role, party, decision, reason=None):
+        return SignerEvidence(name, role, party, "ondertekenaar@example.nl", moment, moment,
+                              "192.0.2.10", "Mozilla/5.0 (Android 14) Chrome/131", name,
+                              f"Ik heb de documenten gelezen en onderteken ze namens {party}.",
+                              decision, moment, reason, tuple(documents))
+
+    seal = "Verzegeld met het certificaat 'NVSI zegel (TESTCERTIFICAAT)'."
+    return {
+        "ondertekend": evidence_context(
+            "Vereniging NVSI", "NVSI-2026-0003", GEMEENTE, today, seal, documents,
+            [signer(SIGNATORY.name, "burgemeester", GEMEENTE, "ondertekend"),
+             signer("Jan de Vries", "voorzitter", "Vereniging NVSI", "ondertekend")]),
+        "geweigerd": evidence_context(
+            "Vereniging NVSI", "NVSI-2026-0004", STICHTING, today, seal, documents,
+            [signer(SIGNATORY.name, SIGNATORY.function, STICHTING, "geweigerd",
+                    "Het bedrag klopt niet.")]),
+    }

@@ -51,6 +51,8 @@ class DocumentKind(enum.StrEnum):
     VOORSTEL_BESTUUR = "voorstel_bestuur"
     ALV_AGENDAPUNT = "alv_agendapunt"
     JAAROVERZICHT_OPLOSSING = "jaaroverzicht_oplossing"
+    # Made when a package signed on the built-in pages is archived: the evidence per signer.
+    ONDERTEKENBEWIJS = "ondertekenbewijs"
 
     @property
     def title(self) -> str:
@@ -67,6 +69,7 @@ class DocumentKind(enum.StrEnum):
             # gebruiksovereenkomst that names them (art. 6:234 BW), not signed on their own.
             DocumentKind.VOORWAARDEN,
             DocumentKind.VOLTOOIINGSCERTIFICAAT,
+            DocumentKind.ONDERTEKENBEWIJS,
         } and self not in IMPROVEMENT_KINDS
 
 
@@ -84,6 +87,7 @@ TITLES = {
     DocumentKind.VOORSTEL_BESTUUR: "Voorstel aan het bestuur (doorontwikkeling)",
     DocumentKind.ALV_AGENDAPUNT: "Agendapunt ALV (doorontwikkeling)",
     DocumentKind.JAAROVERZICHT_OPLOSSING: "Jaaroverzicht verbeterwensen en innovatiekas",
+    DocumentKind.ONDERTEKENBEWIJS: "Bewijs van ondertekening",
 }
 IMPROVEMENT_KINDS = frozenset({DocumentKind.VOORSTEL_BESTUUR, DocumentKind.ALV_AGENDAPUNT,
                                DocumentKind.JAAROVERZICHT_OPLOSSING})

@@ -15,6 +15,7 @@ from app.extensions import db
 from app.runtime import runtime
 from app.services import mailing
 from app.services import timeline
+from app.services.providers import BUILTIN
 from app.services.providers import provider as get_provider
 from app.services.tracking import document_key
 from app.services.tracking import document_label
@@ -73,6 +74,9 @@ def record_agreements(package: Package, signed_on: dt.date) -> None:
 def archive_package(package_id: int) -> None:
     """Store the signed PDFs and the audit trail with their SHA-256; move to `gearchiveerd`.
 
+    Signed on the built-in pages, the PDFs are sealed here and the sealed evidence report is
+    the audit trail (app/services/seal_archive.py).
+
     A job: safe to run twice, and to run while a second copy runs. For a provider that can
     download, the signed copies come from the provider (outside any lock: that is the slow
     part); for signing on paper the scans are already stored and the audit trail is made from
@@ -88,7 +92,17 @@ def archive_package(package_id: int) -> None:
     adapter = get_provider(package.provider)
     to_sign = {document_key(d.id): d for d in package.documents if d.signed_required}
     stored: dict[str, tuple[str, str]] = {}  # document key -> (store key, sha256)
-    if adapter.can_download:
+    if package.provider == BUILTIN:  # signed on our own pages: we seal the PDFs ourselves
+        from app.services.seal_archive import SealError
+        from app.services.seal_archive import seal_package
+
+        try:
+            stored, audit, filename = seal_package(package, prefix)
+        except SealError as exc:
+            _note_error(package_id, exc.message)
+            raise ArchiveError(exc.message) from None
+        missing = []
+    elif adapter.can_download:
         envelope_id = package.envelope_id
         db.session.commit()  # no transaction stays open during the download
         try:

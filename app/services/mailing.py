@@ -24,6 +24,8 @@ import sqlalchemy as sa
 
 from app.documents.certificate import CERTIFICATE_NAME
 from app.documents.certificate import CERTIFICATE_TITLE
+from app.documents.evidence import EVIDENCE_NAME
+from app.documents.evidence import EVIDENCE_TITLE
 from app.domain.organisations import Involvement
 from app.domain.salutation import designation
 from app.domain.salutation import formal_salutation
@@ -205,7 +207,8 @@ def queue_completed(package: Package) -> list[OutgoingMail]:
     key = package.audit_trail_key
     if key:
         filename = package.audit_trail_filename or PurePosixPath(key).name
-        title = CERTIFICATE_TITLE if filename == CERTIFICATE_NAME else "Ondertekeningsverslag"
+        title = CERTIFICATE_TITLE if filename == CERTIFICATE_NAME else \
+            EVIDENCE_TITLE if filename == EVIDENCE_NAME else "Ondertekeningsverslag"
         audit_trail = {"title": title, "filename": filename, "link": None}
         if _linked():
             audit_trail["link"] = make_link(package.id, None, "audit")
@@ -267,7 +270,7 @@ def send_signing_code(package: Package, signer, code: str, minutes: int) -> None
     """Send `signer` the one-time code at once, past the queue: the code must not be kept in
     the database, and it is only useful for a few minutes. Raises MailError (Dutch)."""
     settings = runtime().settings
-    context = {"association": runtime().reference.association, "name": signer.name,
+    context = {"association": runtime().reference.association, "signer_name": signer.name,
                "organisation": package.organisation.name, "reference": package.reference_number,
                "code": code, "minutes": minutes}
     text, html = render("ondertekencode", **context)

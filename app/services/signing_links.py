@@ -42,6 +42,7 @@ from app.services.callbacks import receive_callback
 from app.services.errors import ServiceError
 from app.services.providers import BUILTIN
 from app.services.providers import builtin_secret
+from app.services.tracking import queue_mail_delivery
 from app.services.tracking import signer_key
 from app.store.files import StoreError
 from app.store.files import sha256
@@ -122,6 +123,7 @@ def invite(package: Package, signer: Signer, previous: Signer | None = None) -> 
     url = runtime().settings.public_url.rstrip("/") + path
     mailing.queue_signing_link(package, signer, url, (now + dt.timedelta(days=days)).date(),
                                previous)
+    queue_mail_delivery(package.id)
     timeline.record(package, ACTOR, "ondertekenlink",
                     f"Link om te ondertekenen gemaakt voor {_who(signer)}; geldig tot en met "
                     f"{format_date((now + dt.timedelta(days=days)).date())}.",

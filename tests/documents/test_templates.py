@@ -21,9 +21,11 @@ from app.documents.context import build_context
 from app.documents.render import DocxRenderer
 from app.documents.render import RenderError
 from app.documents.render import template_filename
+from app.documents.evidence import EVIDENCE_KEYS
 from app.documents.samples import sample_certificates
 from app.documents.samples import sample_improvement_documents
 from app.domain.rules import IMPROVEMENT_KINDS
+from app.documents.samples import sample_evidence
 from app.domain.rules import DocumentKind
 
 from tests.documents.builders import ROOT
@@ -39,6 +41,8 @@ def keys_for(kind: DocumentKind) -> set[str]:
         return set(OVERVIEW_KEYS)
     if kind in IMPROVEMENT_KINDS:
         return set(PROPOSAL_KEYS)
+    if kind is DocumentKind.ONDERTEKENBEWIJS:
+        return set(EVIDENCE_KEYS)
     keys = set(CONTEXT_KEYS)
     if kind is DocumentKind.GEBRUIKSOVEREENKOMST:
         keys |= SOLUTION_KEYS
@@ -53,6 +57,8 @@ def contexts_for(kind: DocumentKind):
         return
     if kind in IMPROVEMENT_KINDS:  # per verbeterwens or solution: their own samples
         yield from sample_improvement_documents(dt.date.today())[kind].items()
+    if kind is DocumentKind.ONDERTEKENBEWIJS:
+        yield from sample_evidence(dt.date.today()).items()
         return
     for name, facts in scenarios().items():
         for planned in facts.plan.documents:
