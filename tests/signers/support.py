@@ -36,3 +36,18 @@ def code_for(server, address: str) -> str:
 
 def csrf(response) -> str:
     return TOKEN.search(response.get_data(as_text=True))[1]
+
+
+def sealed_ok(pdf: bytes) -> bool:
+    """Whether pyHanko's validator finds the seal intact, covering the whole file, made with
+    the app's sealing certificate (needs an app context)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from app.documents.sealing import validate_sealed_pdf
+    from app.services.seal_archive import sealer
+
+    # pyHanko's validation runs its own asyncio loop: in a thread of its own, so it also
+    # works beside Playwright's loop in a browser test.
+    with ThreadPoolExecutor(1) as pool:
+        check = pool.submit(validate_sealed_pdf, pdf, sealer()).result()
+    return check.intact and check.covers_whole_file and check.signed_by_sealer

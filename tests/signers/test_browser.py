@@ -6,16 +6,19 @@ validates. axe-core finds nothing on any signing page."""
 from __future__ import annotations
 
 import datetime as dt
+import io
+import re
 
 import pytest
+from pypdf import PdfReader
 
-from app.documents.sealing import validate_sealed_pdf
 from app.domain.council import CouncilReaction
 from app.extensions import db
 from app.runtime import runtime
 from app.store.models import Package
 from tests.mail.conftest import smtp_server  # noqa: F401  (a real SMTP server)
 from tests.signers.support import code_for
+from tests.signers.support import sealed_ok
 from tests.signers.support import link_for
 from tests.web.conftest import browser  # noqa: F401
 from tests.web.conftest import live_server  # noqa: F401
@@ -130,8 +133,6 @@ def test_burgemeester_and_board_sign_on_a_phone_and_the_archive_is_sealed(
     check_accessible(phone, "geweigerde link")
     wait_for_background_jobs(live_app)
     with live_app.app_context():
-        from app.services.seal_archive import sealer
-
         package = db.session.get(Package, package_id)
         assert package.state == "gearchiveerd"
         store = runtime().store
@@ -139,5 +140,13 @@ def test_burgemeester_and_board_sign_on_a_phone_and_the_archive_is_sealed(
         archived.append(store.get(package.audit_trail_key))
         assert len(archived) >= 4  # bijlage 1, verwerkersovereenkomst, 2 × gebruik, bewijs
         for pdf in archived:
-            assert validate_sealed_pdf(pdf, sealer()).intact
+            assert sealed_ok(pdf)
         assert package.audit_trail_filename == "ondertekenbewijs.pdf"
+        report = PdfReader(io.BytesIO(archived[-1]))
+        assert (report.xmp_metadata.pdfaid_part, report.xmp_metadata.pdfaid_conformance) \
+            == ("2", "B")  # still PDF/A after sealing
+        evidence = re.sub(r"\s+", "", "".join(p.extract_text() for p in report.pages))
+        for expected in ("burgemeester@utrecht.example", "voorzitter@nvsi.nl", "127.0.0.1",
+                         "Ikhebdedocumentengelezenenondertekenzenamens",
+                         *(d.sent_sha256 for d in package.documents if d.signed_required)):
+            assert expected in evidence
