@@ -87,6 +87,11 @@ class Situation:
     def on_paper(self) -> bool:
         return self.provider == "manual"
 
+    @property
+    def own_pages(self) -> bool:
+        """Signed on Tekenklaar's own signing pages (the built-in provider)."""
+        return self.provider == "builtin"
+
 
 def decide(situation: Situation) -> dict[Action, str | None]:
     """Every action with None (allowed) or the Dutch reason it is refused now."""
@@ -143,13 +148,16 @@ def _refusal(s: Situation, action: Action) -> str | None:
     if action is Action.REMIND:
         if state not in OUT_FOR_SIGNING:
             return "Alleen een verzonden pakket kan een herinnering krijgen."
-        if not (s.on_paper or s.provider_can_remind):
+        if not (s.on_paper or s.own_pages or s.provider_can_remind):
             return (f"{s.provider_label} herinnert de ondertekenaars automatisch; een losse "
                     "herinnering is daar niet mogelijk.")
         return None
     if action is Action.REFRESH:
         if not s.sent_before:
             return "Dit pakket is nog niet verzonden."
+        if s.own_pages:
+            return ("Bij ondertekenen op de pagina's van Tekenklaar is de status altijd "
+                    "actueel; er is niets op te vragen.")
         if s.on_paper or not s.provider_can_poll:
             return ("Bij ondertekenen op papier is er geen status op te vragen; upload de "
                     "ondertekende scans.")

@@ -125,7 +125,7 @@ def _can_remind(package: Package) -> bool:
         adapter = provider(package.provider or "")
     except ConfigurationError:
         return False
-    if adapter.can_remind:
+    if adapter.can_remind or adapter.name == "builtin":  # builtin: a new link, either step
         return True
     return not adapter.can_poll  # on paper: we mail the organisation, then NVSI's board
 

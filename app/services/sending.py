@@ -269,13 +269,18 @@ def _fail(package: Package, actor: str, reason: str, **details) -> None:
 
 def remind_package(package_id: int, actor: str) -> Package:
     """Remind the signers whose turn it is: through the provider where it can, by e-mail for
-    signing on paper. Raises ServiceError (not out for signing, provider cannot remind)."""
+    signing on paper, with a new link (the old one stops working) on the built-in pages. Raises ServiceError (not out for signing, provider cannot remind)."""
     package = get_package(package_id)
     require(package, Action.REMIND)
     label = provider_label(package.provider)
     try:
         adapter = get_provider(package.provider)
-        if adapter.can_remind:
+        if package.provider == BUILTIN:  # a new link to whoever's turn it is
+            from app.services.signing_links import remind
+
+            remind(package)
+            how = "met een nieuwe link per e-mail"
+        elif adapter.can_remind:
             adapter.remind(package.envelope_id)
             how = f"via {label}"
         else:  # signing on paper: we mail the documents again

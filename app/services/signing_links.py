@@ -131,6 +131,17 @@ def invite(package: Package, signer: Signer, previous: Signer | None = None) -> 
     return path
 
 
+def remind(package: Package) -> None:
+    """Send the signer whose turn it is a new link (the earlier one stops working); no
+    commit. Raises ServiceError when nobody is waiting."""
+    signer = next_signer(package)
+    if signer is None:
+        raise ServiceError("Iedereen heeft al ondertekend of geweigerd; er is niemand om aan "
+                           "te herinneren.")
+    done = [s for s in package.signers if s.order < signer.order and s.state == "ondertekend"]
+    invite(package, signer, previous=max(done, key=lambda s: s.order) if done else None)
+
+
 def next_signer(package: Package, after: Signer | None = None) -> Signer | None:
     """The signer whose turn comes after `after` (or the first one not done)."""
     ordered = sorted(package.signers, key=lambda s: s.order)

@@ -269,3 +269,18 @@ def test_documents_changed_after_the_link_was_sent_are_refused(sent, client, smt
     assert page.status_code == 403 and "De documenten zijn gewijzigd" in text(page)
     assert package(sent).state == "verzonden"
     assert len(refusals(sent)) == 2
+
+
+def test_a_reminder_sends_a_new_link_and_the_old_one_stops(sent, client, smtp_server):
+    from app.services.sending import remind_package
+
+    signer = package(sent).signers[0]
+    old = link_for(smtp_server, signer.email)
+    remind_package(sent, "medewerker@nvsi.nl")
+    drain_jobs()
+    new = link_for(smtp_server, signer.email)
+    assert new != old
+    refused = client.get(old)
+    assert refused.status_code == 410 and "nieuwere link" in text(refused)
+    assert client.get(new).status_code == 200
+    assert "Herinnering verstuurd met een nieuwe link per e-mail." in timeline_messages(sent)
