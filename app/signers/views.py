@@ -46,7 +46,7 @@ def _per_link() -> str:
     return "link:" + hashlib.sha256(token.encode()).hexdigest()
 
 
-per_link = limiter.limit(signing_limit, key_func=_per_link)
+per_link = limiter.limit(signing_limit, key_func=_per_link, override_defaults=False)
 
 
 def _client() -> tuple[str | None, str | None]:
