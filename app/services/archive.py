@@ -206,19 +206,26 @@ def certificate_facts(package: Package) -> tuple:
 def render_certificate(facts: tuple) -> bytes:
     """The certificate PDF/A for `certificate_facts`."""
     from app.documents.certificate import certificate_context
+
+    reference_number, organisation, today, provider, documents, signers, scans = facts
+    association = runtime().reference.association.name
+    context = certificate_context(association, reference_number, organisation, today,
+                                  provider, list(documents), list(signers), list(scans))
+    return report_pdf(DocumentKind.VOLTOOIINGSCERTIFICAAT, context,
+                      f"Voltooiingscertificaat {reference_number}", reference_number)
+
+
+def report_pdf(kind: DocumentKind, context: dict, title: str, reference_number: str) -> bytes:
+    """A report made at archiving (certificate, evidence) as PDF/A: from the newest version
+    of its template, with the app's LibreOffice converter."""
     from app.documents.layout import DocumentProperties
     from app.services.documents import converter
     from app.services.documents import renderer
     from app.services.templates import compiled
     from app.services.templates import current_number
 
-    reference_number, organisation, today, provider, documents, signers, scans = facts
-    association = runtime().reference.association.name
-    context = certificate_context(association, reference_number, organisation, today,
-                                  provider, list(documents), list(signers), list(scans))
-    kind = DocumentKind.VOLTOOIINGSCERTIFICAAT
     docx = renderer().render(kind, context, template=compiled(kind, current_number(kind)),
                              properties=DocumentProperties(
-                                 title=f"Voltooiingscertificaat {reference_number}",
-                                 author=association, keywords=reference_number))
+                                 title=title, author=runtime().reference.association.name,
+                                 keywords=reference_number))
     return converter().convert(docx)

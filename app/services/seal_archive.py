@@ -89,12 +89,8 @@ def signature_marks(package: Package, links: list[SigningLink]):
 
 def evidence_report(package: Package, links: list[SigningLink]) -> bytes:
     """The evidence report (PDF/A) of a package signed on the built-in pages."""
-    from app.documents.layout import DocumentProperties
     from app.domain.rules import DocumentKind
-    from app.services.documents import converter
-    from app.services.documents import renderer
-    from app.services.templates import compiled
-    from app.services.templates import current_number
+    from app.services.archive import report_pdf
 
     association = runtime().reference.association.name
     documents = [SeenDocument(d.title, d.sent_sha256 or d.pdf_sha256 or "-")
@@ -108,12 +104,9 @@ def evidence_report(package: Package, links: list[SigningLink]) -> bytes:
     seal = seal_description()
     context = evidence_context(association, package.reference_number, package.organisation.name,
                                utcnow().date(), seal, documents, signers)
-    kind = DocumentKind.ONDERTEKENBEWIJS
-    docx = renderer().render(kind, context, template=compiled(kind, current_number(kind)),
-                             properties=DocumentProperties(
-                                 title=f"Bewijs van ondertekening {package.reference_number}",
-                                 author=association, keywords=package.reference_number))
-    return converter().convert(docx)
+    return report_pdf(DocumentKind.ONDERTEKENBEWIJS, context,
+                      f"Bewijs van ondertekening {package.reference_number}",
+                      package.reference_number)
 
 
 def seal_description() -> str:

@@ -67,12 +67,16 @@ def _refused(exc: LinkRefused):
     return render_template("signers/refused.html", message=exc.message), status
 
 
-def _visit(reference: str, order: int, token: str):
-    """The link's visit, or the Dutch refusal page (as a response)."""
+def _visit(reference: str, order: int, token: str, *, code_entered: bool = False):
+    """(the link's visit, None), or (None, the response instead): the Dutch refusal page, or
+    with `code_entered` back to the link's page while this browser has not entered the code."""
     try:
-        return open_link(reference, order, token), None
+        visit = open_link(reference, order, token)
     except LinkRefused as exc:
         return None, _refused(exc)
+    if code_entered and not verified(visit, _nonce(visit)):
+        return None, redirect(_here(reference, order, token))
+    return visit, None
 
 
 @bp.get(LINK)
@@ -142,11 +146,9 @@ def code_check(reference: str, order: int, token: str):
 @per_link
 def document(reference: str, order: int, token: str, document_id: int):
     """The PDF exactly as sent, to show in the page or (download=1) to keep."""
-    visit, refused = _visit(reference, order, token)
+    visit, refused = _visit(reference, order, token, code_entered=True)
     if refused:
         return refused
-    if not verified(visit, _nonce(visit)):
-        return redirect(_here(reference, order, token))
     try:
         found, pdf = document_pdf(visit, document_id)
     except LinkRefused as exc:
@@ -167,11 +169,9 @@ def document(reference: str, order: int, token: str, document_id: int):
 @per_link
 def sign_post(reference: str, order: int, token: str):
     """Sign: name typed and the statement accepted."""
-    visit, refused = _visit(reference, order, token)
+    visit, refused = _visit(reference, order, token, code_entered=True)
     if refused:
         return refused
-    if not verified(visit, _nonce(visit)):
-        return redirect(_here(reference, order, token))
     form = {"name": request.form.get("name", "")[:200],
             "statement": request.form.get("statement") == "ja"}
     try:
@@ -188,11 +188,9 @@ def sign_post(reference: str, order: int, token: str):
 @per_link
 def decline_post(reference: str, order: int, token: str):
     """Decline with a reason: the package ends."""
-    visit, refused = _visit(reference, order, token)
+    visit, refused = _visit(reference, order, token, code_entered=True)
     if refused:
         return refused
-    if not verified(visit, _nonce(visit)):
-        return redirect(_here(reference, order, token))
     form = {"reason": request.form.get("reason", "")[:MAX_FIELD]}
     try:
         decline(visit, form["reason"], *_client())

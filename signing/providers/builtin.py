@@ -52,12 +52,7 @@ class BuiltinProvider(ManualProvider):
     callback_is_trigger = False
 
     def _events(self, payload: dict[str, Any]) -> list[SigningEvent]:
-        unknown = set(payload) - _FIELDS
-        if unknown:
-            raise InvalidCallback("malformed_body", f"unknown fields {sorted(unknown)}")
-        for key in _FIELDS:
-            if payload.get(key) is not None and not isinstance(payload[key], str):
-                raise InvalidCallback("malformed_body", f"{key} is not a string")
+        self._only_strings(payload, _FIELDS)
         envelope_id, step_id = payload.get("envelope_id"), payload.get("step_id")
         event, signer_key = payload.get("event"), payload.get("signer_key")
         if not envelope_id or not step_id:

@@ -102,13 +102,18 @@ class ManualProvider(Provider):
         if not self._same_secret(given, expected):
             raise InvalidCallback("bad_signature", SIGNATURE_HEADER)
 
-    def _events(self, payload: dict[str, Any]) -> list[SigningEvent]:
-        unknown = set(payload) - _FIELDS
+    @staticmethod
+    def _only_strings(payload: dict[str, Any], fields: set[str]) -> None:
+        """Raise InvalidCallback unless `payload` has only `fields`, each a string or null."""
+        unknown = set(payload) - fields
         if unknown:
             raise InvalidCallback("malformed_body", f"unknown fields {sorted(unknown)}")
-        for key in _FIELDS:
+        for key in fields:
             if payload.get(key) is not None and not isinstance(payload[key], str):
                 raise InvalidCallback("malformed_body", f"{key} is not a string")
+
+    def _events(self, payload: dict[str, Any]) -> list[SigningEvent]:
+        self._only_strings(payload, _FIELDS)
         envelope_id, upload_id = payload.get("envelope_id"), payload.get("upload_id")
         event, signer_key = payload.get("event"), payload.get("signer_key")
         document_key = payload.get("document_key")
