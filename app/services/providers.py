@@ -46,9 +46,16 @@ def _label(name: str | None, kind: str) -> str | None:
 
 def available_providers() -> list[str]:
     """The names of the providers staff can choose from: those whose settings are complete
-    (a provider without its keys would only fail at the moment of sending)."""
+    (a provider without its keys would only fail at the moment of sending); in production
+    the built-in pages only with a real sealing certificate."""
     names = []
+    settings = runtime().settings
     for name in available():
+        if name == BUILTIN and settings.environment == "production":
+            from app.documents.sealing import sealing_configured
+
+            if not sealing_configured(settings):  # a test seal has no legal weight
+                continue
         try:
             provider(name)
         except ConfigurationError:

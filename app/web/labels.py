@@ -69,7 +69,9 @@ def involvement(code: str) -> str:
 # Short enough for a choice on a phone; the hint beside it says what each one means.
 PROVIDER_HINT = ("Op papier: de ondertekenaars krijgen de PDF's per e-mail en u voegt de "
                  "scans toe. Elektronisch: de ondertekenaars krijgen een uitnodiging van de "
-                 "dienst en ondertekenen online.")
+                 "dienst en ondertekenen online. Tekenklaar: de ondertekenaars krijgen om de "
+                 "beurt een link en een code per e-mail en ondertekenen op de pagina's van "
+                 "Tekenklaar; de NVSI verzegelt de PDF's.")
 
 
 def provider(code: str | None) -> str:

@@ -47,6 +47,9 @@ class BuiltinProvider(ManualProvider):
     """Signing on Tekenklaar's own pages with an e-mailed code; the app seals the PDFs."""
 
     name = "builtin"
+    label = "de ondertekenpagina's van Tekenklaar"
+    choice_label = "Tekenklaar (elektronisch)"
+    actor_label = "Ondertekenpagina's van Tekenklaar"
     options = MappingProxyType({"secret": REQUIRED})
     secret_options = frozenset({"secret"})
     callback_is_trigger = False

@@ -28,6 +28,7 @@ PROVIDERS = {  # name -> (can_remind, can_poll), as the adapters say
     "signhost": (False, True),
     "validsign": (True, True),
     "manual": (False, False),
+    "builtin": (False, False),
 }
 
 
@@ -186,3 +187,11 @@ def test_correcting_is_for_a_package_out_for_signing() -> None:
                         provider="signhost")
     assert "mislukte stap" in refusal(resumed, A.CORRECT)
     assert refusal(situation(S.DEELS_ONDERTEKEND, provider="manual"), A.CORRECT) is None
+
+
+def test_on_the_built_in_pages_staff_can_remind_but_not_ask_for_a_status():
+    """A reminder sends a new link; there is no outside state to ask for."""
+    out = situation(S.VERZONDEN, provider="builtin")
+    assert refusal(out, A.REMIND) is None
+    assert "altijd actueel" in refusal(out, A.REFRESH)
+    assert refusal(out, A.SCANS) is not None and refusal(out, A.ORGANISATION_SIGNED) is not None

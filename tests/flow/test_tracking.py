@@ -95,11 +95,11 @@ def test_a_sent_package_is_not_sent_again(ctx, signhost):
 
 
 def test_staff_choose_only_providers_whose_settings_are_complete(ctx, tmp_path):
-    assert available_providers() == ["manual", "signhost", "validsign"]
+    assert available_providers() == ["builtin", "manual", "signhost", "validsign"]
     bare = create_app(base_settings(tmp_path / "bare",
                                     database_url=f"sqlite:///{tmp_path / 'bare.db'}"))
     with bare.app_context():
-        assert available_providers() == ["manual"]
+        assert available_providers() == ["builtin", "manual"]  # no keys: ours only
         with pytest.raises(ConfigurationError) as caught:
             provider("signhost")
         assert "ontbreekt voor 'signhost'" in caught.value.message

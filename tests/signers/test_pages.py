@@ -284,3 +284,15 @@ def test_a_reminder_sends_a_new_link_and_the_old_one_stops(sent, client, smtp_se
     assert refused.status_code == 410 and "nieuwere link" in text(refused)
     assert client.get(new).status_code == 200
     assert "Herinnering verstuurd met een nieuwe link per e-mail." in timeline_messages(sent)
+
+
+def test_in_production_the_pages_are_offered_only_with_a_real_certificate(ctx, monkeypatch):
+    from app.services.providers import available_providers
+    from app.services.providers import default_provider
+
+    settings = runtime().settings
+    assert "builtin" in available_providers() and default_provider() == "manual"
+    monkeypatch.setattr(settings, "environment", "production")
+    assert "builtin" not in available_providers()
+    monkeypatch.setattr("app.documents.sealing.sealing_configured", lambda s: True)
+    assert "builtin" in available_providers() and default_provider() == "builtin"

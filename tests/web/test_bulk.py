@@ -104,7 +104,7 @@ def test_the_empty_bulk_page(staff, app):
         assert label in page, label
     assert 'value="starten"' not in page  # only after a preview
     assert re.findall(r'<option value="([^"]+)"', page.split('id="provider"')[1]
-                      .split("</select>")[0]) == ["manual"]
+                      .split("</select>")[0]) == ["builtin", "manual"]
     assert 'value="manual" selected' in page
 
 

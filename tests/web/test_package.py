@@ -353,7 +353,8 @@ def test_only_providers_that_are_set_up_are_offered(staff, app, monkeypatch):
     package_id = _ready(app, staff, monkeypatch, MAATSCHAPPELIJK_LID)
     page = text(staff.get(f"/pakketten/{package_id}"))
     offered = re.findall(r'<option value="([^"]+)"', page.split('id="provider"')[1].split("</select>")[0])
-    assert offered == ["manual"]  # Signhost and ValidSign have no keys in the test settings
+    # Signhost and ValidSign have no keys in the test settings; ours needs none
+    assert offered == ["builtin", "manual"]
     response = act(staff, package_id, "verzenden", {"provider": "signhost"})
     assert response.status_code == 422
     assert error_for(text(response), "provider") == "Ondertekendienst: kies een dienst uit de lijst."

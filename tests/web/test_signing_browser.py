@@ -20,8 +20,6 @@ from tests.mail.conftest import smtp_server  # noqa: F401  (a real SMTP server)
 from tests.signers.support import code_for
 from tests.signers.support import sealed_ok
 from tests.signers.support import link_for
-from tests.web.conftest import browser  # noqa: F401
-from tests.web.conftest import live_server  # noqa: F401
 from tests.web.support import make_package
 from tests.web.support import make_user
 from tests.web.support import wait_for_background_jobs
@@ -55,7 +53,7 @@ def live_app(tmp_path, sqlite_template, shared_converter, smtp_server):  # noqa:
 
 
 @pytest.fixture
-def phone(browser, live_server):  # noqa: F811
+def phone(browser, live_server):
     context = browser.new_context(base_url=live_server, locale="nl-NL", viewport=PHONE,
                                   accept_downloads=True)
     page = context.new_page()
