@@ -1,14 +1,14 @@
 """built-in signing: the signing links with the evidence of each signature (issue 15)
 
 Revision ID: builtin_signing
-Revises: 0008_lifecycle
+Revises: correction
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = 'builtin_signing'
-down_revision = '0008_lifecycle'
+down_revision = 'correction'
 branch_labels = None
 depends_on = None
 
