@@ -1,14 +1,14 @@
 """built-in signing: the signing links with the evidence of each signature (issue 15)
 
 Revision ID: builtin_signing
-Revises: correction
+Revises: outgoing_webhooks
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = 'builtin_signing'
-down_revision = 'correction'
+down_revision = 'outgoing_webhooks'
 branch_labels = None
 depends_on = None
 
