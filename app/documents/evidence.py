@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from app.documents.certificate import _cleaned
+from app.documents.certificate import cleaned
 from app.domain.formatting import format_date
 from app.domain.formatting import format_datetime
 
@@ -53,7 +53,7 @@ def evidence_context(association_name: str, reference_number: str, organisation_
     def moment(value: dt.datetime | None) -> str:
         return format_datetime(value) if value else "-"
 
-    return _cleaned({
+    return cleaned({
         "nvsi": {"name": association_name},
         "package": {"reference": reference_number},
         "reference_number": reference_number,

@@ -92,6 +92,7 @@ def archive_package(package_id: int) -> None:
     adapter = get_provider(package.provider)
     to_sign = {document_key(d.id): d for d in package.documents if d.signed_required}
     stored: dict[str, tuple[str, str]] = {}  # document key -> (store key, sha256)
+    facts = None  # what the completion certificate says (signing on paper)
     if package.provider == BUILTIN:  # signed on our own pages: we seal the PDFs ourselves
         from app.services.seal_archive import SealError
         from app.services.seal_archive import seal_package
@@ -149,7 +150,7 @@ def archive_package(package_id: int) -> None:
         if document_key(document.id) in stored:
             document.signed_key, document.signed_sha256 = stored[document_key(document.id)]
             document.signed_at = package.signed_at
-    if not adapter.can_download and certificate_facts(package) != facts:
+    if facts is not None and certificate_facts(package) != facts:
         audit = completion_certificate(package)  # a scan changed meanwhile (rare)
     package.audit_trail_key = f"{prefix}/{filename}"
     package.audit_trail_sha256 = store.put(package.audit_trail_key, audit)
