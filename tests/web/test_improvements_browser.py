@@ -16,10 +16,20 @@ from tests.web.test_browser import sign_in
 pytestmark = pytest.mark.browser
 
 
+# The elements wider than the screen, to say what is too wide when something is.
+TOO_WIDE = """(width) => [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > width + 1)
+  .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''))"""
+
+
 def check_layout(page, what: str) -> None:
+    """The page as it loads at each width (as tests/web/test_layout_browser.py loads pages):
+    nothing wider than the screen, and no axe violations."""
     for width, height in ((390, 844), (1280, 800)):
         page.set_viewport_size({"width": width, "height": height})
-        assert page.evaluate("document.documentElement.scrollWidth") <= width, (what, width)
+        page.reload()
+        scroll = page.evaluate("document.documentElement.scrollWidth")
+        assert scroll <= width, (what, width, scroll, page.evaluate(TOO_WIDE, width))
         check_accessible(page, f"{what} ({width} px)")
 
 
