@@ -13,11 +13,11 @@ import unicodedata
 import phonenumbers
 from email_validator import EmailNotValidError
 from email_validator import validate_email
+from stdnum.exceptions import ValidationError
+from stdnum.nl import postcode
 
-from app.domain.formatting import format_postcode
 
 POSTCODE = re.compile(r"^[1-9][0-9]{3} ?[A-Z]{2}$")
-POSTCODE_NOT_ISSUED = {"SA", "SD", "SS"}
 CBS_CODE = re.compile(r"^GM[0-9]{4}$")
 KVK = re.compile(r"^[0-9]{8}$")
 OIN = re.compile(r"^[0-9]{20}$")
@@ -109,10 +109,14 @@ def clean_postcode(value: str | None, field: str = "postcode", label: str = "Pos
     compact = (value or "").strip().upper()
     if not compact:
         raise InputError(field, label, "vul een postcode in, bijvoorbeeld 3511 GC.")
-    if not POSTCODE.match(compact) or compact[-2:] in POSTCODE_NOT_ISSUED:
+    if not POSTCODE.match(compact):  # one space at most: no dashes or dots python-stdnum allows
         raise InputError(field, label, "een Nederlandse postcode is vier cijfers en twee letters, "
                          "bijvoorbeeld 3511 GC.")
-    return format_postcode(compact)
+    try:  # python-stdnum knows the letter pairs that are never issued (SA, SD, SS)
+        return postcode.validate(compact)
+    except ValidationError:
+        raise InputError(field, label, "een Nederlandse postcode is vier cijfers en twee letters, "
+                         "bijvoorbeeld 3511 GC.") from None
 
 
 def clean_phone(value: str | None, field: str = "phone", label: str = "Telefoon") -> str:
