@@ -64,10 +64,17 @@ def register_endpoint(name: str, url: str, events: list[str], *,
     """Register a receiver; return it and its secret (to show once); commits.
 
     Raises InputError (Dutch, naming the field) for a wrong name, address or choice of
-    events; nothing is stored then.
+    events, or an address that is registered already (so a form sent twice, by a reload,
+    registers it once); nothing is stored then.
     """
     name = clean_text(name, "name", "Naam van het systeem")
     url = check_url(url)
+    existing = db.session.scalar(sa.select(OutgoingEndpoint).where(
+        OutgoingEndpoint.url == url, OutgoingEndpoint.disabled_at.is_(None)).limit(1))
+    if existing is not None:
+        raise InputError("url", "Adres (URL)", f"dit adres is al geregistreerd voor "
+                         f"'{existing.name}'. Zet dat adres eerst uit als u het opnieuw wilt "
+                         "registreren, met een nieuw geheim.")
     chosen = parse_events(events)
     secret = new_secret()
     endpoint = OutgoingEndpoint(name=name, url=url, events=[e.value for e in chosen],

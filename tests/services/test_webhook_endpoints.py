@@ -100,3 +100,17 @@ def test_a_switched_off_receiver_gets_nothing(ctx):
     disable_endpoint(endpoint.id)
     package_with_stub_pdfs()
     assert db.session.scalar(sa.select(sa.func.count(OutgoingEvent.id))) == 0
+
+
+def test_an_address_is_registered_once_while_it_is_on(ctx):
+    """A registration sent twice (a reload of the answer) makes one receiver, not two."""
+    first, _ = register_endpoint("CRM", "https://93.184.215.14/crm", ["package.sent"],
+                                 created_by="beheer@nvsi.nl")
+    with pytest.raises(InputError, match="al geregistreerd voor 'CRM'") as refused:
+        register_endpoint("CRM", "https://93.184.215.14/crm", ["package.sent"],
+                          created_by="beheer@nvsi.nl")
+    assert refused.value.field == "url" and endpoints() == 1
+    disable_endpoint(first.id)
+    register_endpoint("CRM", "https://93.184.215.14/crm", ["package.sent"],
+                      created_by="beheer@nvsi.nl")  # switched off: may be registered anew
+    assert endpoints() == 2
