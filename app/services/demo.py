@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 import sqlalchemy as sa
 
@@ -141,6 +142,10 @@ def _demo_packages(today: dt.date) -> int:
         elif state == "verzonden":
             timeline.transition(package, PackageState.KLAAR, "demo", "Documenten gemaakt.")
             package.provider, package.sent_at = "manual", when
+            # the envelope id a send on paper gives (signing/providers/manual.py), so scans
+            # and "De organisatie heeft getekend" work on the example as on a real package
+            digest = hashlib.sha256(package.reference_number.encode()).hexdigest()
+            package.envelope_id = f"manual-{digest[:32]}"
             timeline.transition(package, PackageState.VERZONDEN, "demo",
                                 "Verzonden ter ondertekening op papier (voorbeeld).")
             for signer in package.signers:

@@ -104,3 +104,19 @@ def test_make_run_takes_a_port_and_the_public_url_follows(tmp_path):
     shown = subprocess.run(["bash", "-c", serve], env=env, check=True, capture_output=True,
                            text=True).stdout
     assert "TEKENKLAAR_PUBLIC_URL=https://tekenklaar.nvsi.example\n" in shown
+
+
+def test_the_demo_package_on_paper_can_be_signed_on(runner, app):
+    """The example out for signing on paper works as a real one: the organisation's signature
+    is recorded and NVSI's board gets its mail."""
+    from app.services.sending import record_organisation_signed
+    from app.store.models import OutgoingMail
+
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    with app.app_context():
+        sent = db.session.scalar(sa.select(Package).where(Package.state == "verzonden"))
+        assert sent.envelope_id.startswith("manual-")
+        signed = record_organisation_signed(sent.id, "demo@nvsi.nl")
+        assert signed.state == "deels_ondertekend"
+        assert db.session.scalar(sa.select(OutgoingMail.kind).where(
+            OutgoingMail.package_id == sent.id, OutgoingMail.kind == "beurt_bestuur"))
