@@ -67,7 +67,7 @@ def evidence_context(association_name: str, reference_number: str, organisation_
             "ip_address": s.ip_address or "-", "user_agent": s.user_agent or "-",
             "typed_name": s.typed_name or "-", "statement": s.statement or "-",
             "decision": s.decision, "decided_at": moment(s.decided_at),
-            "reason": s.reason or "-",
+            "reason": s.reason or "",
             "documents": [{"title": d.title, "sha256": d.sha256} for d in s.documents],
         } for s in signers],
     })
